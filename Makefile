@@ -1,0 +1,89 @@
+# Baken: GNU make + pkg-config, out-of-tree build.
+#   make            build/baken
+#   make run        install, build, demo database, show it
+#   make test       install, build, unit + end-to-end tests, then all again under ASan+UBSan
+#   make asan       build-asan/baken with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make bench      benchmarks (bench/), not tests
+#   make lint       clang-format check and cppcheck
+
+B ?= build
+PKGS := sqlite3 jansson libsodium
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla \
+	-Wformat=2 -Wno-format-nonliteral -fno-strict-aliasing -Isrc -I$(B)/gen \
+	$(shell pkg-config --cflags $(PKGS))
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+TEST_LDLIBS := $(shell pkg-config --libs cmocka)
+
+ifdef SAN
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS := $(shell find src -name '*.c' ! -name main.c | sort)
+OBJS := $(SRCS:%.c=$(B)/obj/%.o)
+SCHEMA := $(sort $(wildcard src/db/schema/*.sql))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all run test check unit e2e asan bench lint fuzz clean deps
+all: $(B)/baken
+
+deps:
+	@./scripts/install-deps
+
+$(B)/gen/schema.inc: $(SCHEMA) scripts/embed-schema
+	@mkdir -p $(@D)
+	./scripts/embed-schema $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/src/db/migrate.o: $(B)/gen/schema.inc
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libbaken.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/baken: $(B)/obj/src/main.o $(B)/libbaken.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libbaken.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libbaken.a $(LDLIBS) $(TEST_LDLIBS)
+
+unit: $(UNIT_BINS)
+	@./tests/run-unit $(UNIT_BINS)
+
+e2e: $(B)/baken
+	@BAKEN=$(abspath $(B)/baken) ./tests/run-e2e
+
+# One pass of every test against one build directory.
+check: unit e2e
+
+test: deps
+	$(MAKE) check
+	$(MAKE) check B=build-asan SAN=1
+	@echo "make test: all suites passed, plain and under ASan+UBSan"
+
+asan:
+	$(MAKE) B=build-asan SAN=1
+
+run: deps
+	$(MAKE) all
+	./$(B)/baken demo --db $(B)/demo.db
+
+bench: $(B)/baken
+	./bench/run
+
+lint:
+	clang-format --dry-run --Werror $(shell find src tests/unit bench fuzz -name '*.[ch]')
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -Isrc src
+
+clean:
+	rm -rf build build-asan
+
+-include $(OBJS:.o=.d) $(B)/obj/src/main.d

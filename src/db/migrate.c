@@ -1,0 +1,66 @@
+/* migrate.c: versioned migrations, embedded at build time from src/db/schema/NNNN_*.sql and
+ * applied in order on open, each in its own transaction. */
+#include "db/db.h"
+
+#include "core/timeutil.h"
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+static const struct migration migrations[] = {
+#include "schema.inc"
+};
+
+int migrate_apply(struct db *db, struct err *e)
+{
+	int64_t have = 0;
+	char now[32];
+	int rc;
+
+	rc = db_exec(db,
+		     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+		     " name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+		     e);
+	if (rc != 0)
+		return rc;
+	rc = db_query_int(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL,
+			  &have, e);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
+		const struct migration *m = &migrations[i];
+		struct db_stmt *st;
+
+		if (m->version <= have)
+			continue;
+		if ((rc = db_begin(db, e)) != 0)
+			return rc;
+		rc = db_exec(db, m->sql, e);
+		if (rc == 0)
+			rc = db_prepare(db, "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)", &st,
+					e);
+		if (rc == 0) {
+			time_format(time_now(), now, sizeof(now));
+			db_bind_int(st, 1, m->version);
+			db_bind_text(st, 2, m->name);
+			db_bind_text(st, 3, now);
+			rc = db_step(st, e);
+			db_done(st);
+		}
+		if (rc < 0) {
+			db_rollback(db);
+			return err_wrap(e, "migration %s: ", m->name);
+		}
+		if ((rc = db_commit(db, e)) != 0)
+			return rc;
+	}
+	if (have > migrations[sizeof(migrations) / sizeof(migrations[0]) - 1].version)
+		return err_set(e, ERR_DB,
+			       "the database has schema version %lld, newer than this baken knows;"
+			       " use a newer baken",
+			       (long long)have);
+	return 0;
+}

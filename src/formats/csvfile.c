@@ -1,0 +1,124 @@
+/* csvfile.c: CSV rows from a file through libcsv, with line numbers. */
+#include "formats/csvfile.h"
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define CSV_MAX_FIELDS 4096
+#define CSV_MAX_FIELD  (64 * 1024)
+
+struct csv_state {
+	const char *path;
+	csv_row_fn fn;
+	void *ctx;
+	struct err *e;
+	char **fields;
+	size_t n;
+	long line;      /* the line being fed */
+	long row_start; /* the line the current row began on */
+	int rc;
+	int first_row;
+};
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct csv_state *st = data;
+
+	if (st->rc != 0)
+		return;
+	if (st->n >= CSV_MAX_FIELDS || len > CSV_MAX_FIELD) {
+		st->rc = err_set(st->e, ERR_INPUT, "%s:%ld: row too large (over %d fields or %d bytes"
+				 " in a field)", st->path, st->row_start, CSV_MAX_FIELDS, CSV_MAX_FIELD);
+		return;
+	}
+	st->fields[st->n++] = xstrndup(s ? s : "", len);
+}
+
+static void on_row(int c, void *data)
+{
+	struct csv_state *st = data;
+	int blank;
+
+	(void)c;
+	blank = st->n == 1 && st->fields[0][0] == '\0';
+	if (st->rc == 0 && !blank) {
+		/* a UTF-8 byte order mark is not part of the first column's name */
+		if (st->first_row && st->n && strncmp(st->fields[0], "\xef\xbb\xbf", 3) == 0)
+			memmove(st->fields[0], st->fields[0] + 3, strlen(st->fields[0] + 3) + 1);
+		st->first_row = 0;
+		st->rc = st->fn(st->ctx, st->row_start, st->fields, st->n, st->e);
+	}
+	for (size_t i = 0; i < st->n; i++)
+		free(st->fields[i]);
+	st->n = 0;
+	st->row_start = st->line + 1;
+}
+
+int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
+{
+	struct csv_parser p;
+	struct csv_state st;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+	memset(&st, 0, sizeof(st));
+	st.path = path;
+	st.fn = fn;
+	st.ctx = ctx;
+	st.e = e;
+	st.fields = xcalloc(CSV_MAX_FIELDS, sizeof(char *));
+	st.row_start = 1;
+	st.first_row = 1;
+	csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
+	while (st.rc == 0 && (len = getline(&line, &cap, f)) > 0) {
+		st.line++;
+		if (csv_parse(&p, line, (size_t)len, on_field, on_row, &st) != (size_t)len &&
+		    st.rc == 0)
+			st.rc = err_set(e, ERR_INPUT, "%s:%ld: malformed CSV: %s", path, st.line,
+					csv_strerror(csv_error(&p)));
+	}
+	if (st.rc == 0 && ferror(f))
+		st.rc = err_set(e, ERR_IO, "%s: read error: %s", path, strerror(errno));
+	if (st.rc == 0 && csv_fini(&p, on_field, on_row, &st) != 0 && st.rc == 0)
+		st.rc = err_set(e, ERR_INPUT, "%s:%ld: malformed CSV: %s", path, st.row_start,
+				csv_strerror(csv_error(&p)));
+	for (size_t i = 0; i < st.n; i++)
+		free(st.fields[i]);
+	csv_free(&p);
+	free(st.fields);
+	free(line);
+	fclose(f);
+	return st.rc;
+}
+
+int csv_column(char **fields, size_t nfields, const char *name)
+{
+	for (size_t i = 0; i < nfields; i++)
+		if (strcasecmp(fields[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int csv_bool(const char *s, int *out)
+{
+	static const char *yes[] = {"true", "yes", "1", "y"}, *no[] = {"false", "no", "0", "n", ""};
+
+	for (size_t i = 0; i < 4; i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			return *out = 1, 0;
+	for (size_t i = 0; i < 5; i++)
+		if (strcasecmp(s, no[i]) == 0)
+			return *out = 0, 0;
+	return ERR_INPUT;
+}

@@ -1,0 +1,118 @@
+/* config.c: settings in the store. */
+#include "model/config.h"
+
+#include "core/xalloc.h"
+#include "db/db.h"
+
+#include <ctype.h>
+#include <string.h>
+
+struct config_key {
+	const char *key;
+	int secret;
+	const char *help;
+};
+
+static const struct config_key config_keys[] = {
+	{"prefix", 0, "advisory ID prefix (NCSC-2019-0353)"},
+	{"site.url", 0, "base of every absolute URL"},
+	{"site.name", 0, "the CSIRT's name on pages and in mails"},
+	{"smtp.url", 0, "mail server, e.g. smtp://127.0.0.1:25"},
+	{"smtp.from", 0, "sender address of alerts"},
+	{"smtp.user", 0, "SMTP user name"},
+	{"smtp.password", 1, "SMTP password"},
+	{"signing.key", 0, "OpenPGP key fingerprint used to sign advisories"},
+	{NULL, 0, NULL},
+};
+
+static const struct config_key *config_find(const char *key)
+{
+	for (const struct config_key *k = config_keys; k->key; k++)
+		if (strcmp(k->key, key) == 0)
+			return k;
+	return NULL;
+}
+
+char *config_get(struct db *db, const char *key, const char *def)
+{
+	struct db_stmt *st;
+	char *v = NULL;
+
+	if (db_prepare(db, "SELECT value FROM config WHERE key = ?1", &st, NULL) == 0) {
+		db_bind_text(st, 1, key);
+		if (db_step(st, NULL) == DB_ROW)
+			v = xstrdup(db_col_text(st, 0));
+		db_done(st);
+	}
+	if (v == NULL && def)
+		v = xstrdup(def);
+	return v;
+}
+
+static int prefix_check(const char *v, struct err *e)
+{
+	size_t n = strlen(v);
+
+	for (size_t i = 0; i < n; i++)
+		if (!isupper((unsigned char)v[i]) && !isdigit((unsigned char)v[i]))
+			n = 0;
+	if (n == 0 || n > 16)
+		return err_set(e, ERR_INPUT,
+			       "bad prefix \"%s\": expected 1-16 capital letters or digits, e.g. NCSC",
+			       v);
+	return 0;
+}
+
+int config_set(struct db *db, const struct act *act, const char *key, const char *value,
+	       struct err *e)
+{
+	const struct config_key *k = config_find(key);
+	struct db_stmt *st;
+	char object[96];
+	int rc;
+
+	if (k == NULL) {
+		char known[512] = "";
+		for (const struct config_key *x = config_keys; x->key; x++) {
+			strncat(known, x->key, sizeof(known) - strlen(known) - 3);
+			if (x[1].key)
+				strncat(known, ", ", sizeof(known) - strlen(known) - 1);
+		}
+		return err_set(e, ERR_INPUT, "unknown setting \"%s\": known are %s", key, known);
+	}
+	if (strcmp(key, "prefix") == 0 && (rc = prefix_check(value, e)) != 0)
+		return rc;
+	if (strcmp(key, "site.url") == 0 && strncmp(value, "http://", 7) != 0 &&
+	    strncmp(value, "https://", 8) != 0)
+		return err_set(e, ERR_INPUT, "site.url \"%s\": expected an http:// or https:// URL",
+			       value);
+	rc = db_prepare(db,
+			"INSERT INTO config (key, value) VALUES (?1, ?2)"
+			" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			&st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, key);
+	db_bind_text(st, 2, value);
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	snprintf(object, sizeof(object), "config:%s", key);
+	return event_append(db, act, "config.set", object,
+			    json_pack("{s:s}", "value", k->secret ? "(secret)" : value), e);
+}
+
+int config_list(struct db *db, json_t **out, struct err *e)
+{
+	*out = json_array();
+	for (const struct config_key *k = config_keys; k->key; k++) {
+		char *v = config_get(db, k->key, NULL);
+
+		json_array_append_new(*out, json_pack("{s:s, s:s?, s:s}", "key", k->key, "value",
+						      v && k->secret ? "(set)" : v, "help", k->help));
+		free(v);
+	}
+	(void)e;
+	return 0;
+}

@@ -1,0 +1,357 @@
+/* inventory.c: products per organisation. */
+#include "model/inventory.h"
+
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "domain/product.h"
+#include "domain/version.h"
+#include "formats/csvfile.h"
+#include "model/org.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define COUNT_MAX 10000000L
+
+/* Parses a count: digits only, 0..COUNT_MAX. */
+static int count_parse(const char *s, long *out)
+{
+	long v = 0;
+
+	if (s == NULL || *s == '\0')
+		return ERR_INPUT;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > COUNT_MAX / 10)
+			return ERR_INPUT;
+		v = v * 10 + (*s - '0');
+	}
+	if (v > COUNT_MAX)
+		return ERR_INPUT;
+	*out = v;
+	return 0;
+}
+
+int inventory_put(struct db *db, const struct act *act, const struct inventory_row *r, int log,
+		  struct err *e)
+{
+	struct product_ref ref;
+	unsigned char key[512];
+	size_t keylen;
+	struct db_stmt *st;
+	const char *version;
+	char now[32], object[96];
+	int rc;
+
+	if ((rc = product_parse(r->product, &ref, e)) != 0)
+		return err_wrap(e, "field product: ");
+	version = r->version && r->version[0] ? r->version : ref.version;
+	if (version[0] == '\0')
+		return err_set(e, ERR_INPUT, "field version: missing for %s: give --version",
+			       ref.name);
+	if ((rc = version_check(version, e)) != 0)
+		return err_wrap(e, "field version: ");
+	if (version_key(version, key, sizeof(key), &keylen) != 0)
+		return err_set(e, ERR_INPUT, "field version: \"%s\" is too long", version);
+	if (r->count < 0 || r->count > COUNT_MAX)
+		return err_set(e, ERR_INPUT, "field count: %ld is out of range 0-%ld", r->count,
+			       COUNT_MAX);
+	if ((rc = org_require(db, r->org, e)) != 0)
+		return err_wrap(e, "field org: ");
+	time_format(act->at, now, sizeof(now));
+	rc = db_prepare(db,
+			"INSERT INTO inventory (org_id, product, version, vkey, count,"
+			" internet_facing, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+			" ON CONFLICT (org_id, product, version) DO UPDATE SET count = excluded.count,"
+			" internet_facing = excluded.internet_facing, updated_at = excluded.updated_at",
+			&st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, r->org);
+	db_bind_text(st, 2, ref.name);
+	db_bind_text(st, 3, version);
+	db_bind_blob(st, 4, key, keylen);
+	db_bind_int(st, 5, r->count);
+	db_bind_int(st, 6, r->internet_facing);
+	db_bind_text(st, 7, now);
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0 || !log)
+		return rc < 0 ? rc : 0;
+	snprintf(object, sizeof(object), "org:%s", r->org);
+	return event_append(db, act, "inventory.put", object,
+			    json_pack("{s:s, s:s, s:i, s:b}", "product", ref.name, "version", version,
+				      "count", (int)r->count, "internet_facing", r->internet_facing),
+			    e);
+}
+
+struct inv_import {
+	struct db *db;
+	const struct act *act;
+	const char *path;
+	const char *org;
+	int col[5];
+	long rows;
+	char **orgs; /* organisations seen, for --replace */
+	size_t norgs;
+	int replace;
+};
+
+static const char *const inv_columns[] = {"org", "product", "version", "count", "internet_facing"};
+
+/* Notes an organisation of the file; with --replace its old rows go when it is first seen
+ * (inside the import's transaction, so a failed import keeps them). */
+static int inv_seen_org(struct inv_import *s, const char *org, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < s->norgs; i++)
+		if (strcmp(s->orgs[i], org) == 0)
+			return 0;
+	s->orgs = xreallocarray(s->orgs, s->norgs + 1, sizeof(char *));
+	s->orgs[s->norgs++] = xstrdup(org);
+	if (!s->replace)
+		return 0;
+	if ((rc = org_require(s->db, org, e)) != 0)
+		return err_wrap(e, "field org: ");
+	if ((rc = db_prepare(s->db, "DELETE FROM inventory WHERE org_id = ?1", &st, e)) != 0)
+		return rc;
+	db_bind_text(st, 1, org);
+	rc = db_step(st, e);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* One row from any format; where names it for errors ("file:3: " or "file: [2]: "). */
+static int inv_import_one(struct inv_import *s, const char *org, const char *product,
+			  const char *version, long count, int facing, const char *where,
+			  struct err *e)
+{
+	struct inventory_row r;
+	int rc;
+
+	if (s->org && org && strcmp(org, s->org) != 0)
+		return err_set(e, ERR_INPUT, "%sfield org: \"%s\", but --org is %s", where, org,
+			       s->org);
+	r.org = org ? org : s->org;
+	if (r.org == NULL)
+		return err_set(e, ERR_INPUT, "%sfield org: missing (or give --org ORG)", where);
+	if (product == NULL || product[0] == '\0')
+		return err_set(e, ERR_INPUT, "%sfield product: missing", where);
+	r.product = product;
+	r.version = version;
+	r.count = count;
+	r.internet_facing = facing;
+	if ((rc = inv_seen_org(s, r.org, e)) != 0 ||
+	    (rc = inventory_put(s->db, s->act, &r, 0, e)) != 0)
+		return err_wrap(e, "%s", where);
+	s->rows++;
+	return 0;
+}
+
+static int inv_csv_row(void *ctx, long line, char **fields, size_t n, struct err *e)
+{
+	struct inv_import *s = ctx;
+	const char *v[5];
+	char where[4200];
+	long count = 1;
+	int facing = 0;
+
+	if (line == 1) {
+		for (size_t i = 0; i < n; i++) {
+			int known = 0;
+			for (size_t k = 0; k < 5; k++)
+				known |= strcasecmp(fields[i], inv_columns[k]) == 0;
+			if (!known)
+				return err_set(e, ERR_INPUT,
+					       "%s:1: unknown column \"%s\": expected the header"
+					       " org,product,version,count,internet_facing",
+					       s->path, fields[i]);
+		}
+		for (size_t k = 0; k < 5; k++)
+			s->col[k] = csv_column(fields, n, inv_columns[k]);
+		if (s->col[1] < 0 || (s->col[0] < 0 && s->org == NULL))
+			return err_set(e, ERR_INPUT,
+				       "%s:1: expected the header org,product,version,count,"
+				       "internet_facing (org may be left out with --org)",
+				       s->path);
+		return 0;
+	}
+	for (size_t k = 0; k < 5; k++)
+		v[k] = s->col[k] >= 0 && (size_t)s->col[k] < n ? fields[s->col[k]] : NULL;
+	snprintf(where, sizeof(where), "%s:%ld: ", s->path, line);
+	if (s->col[0] >= 0 && (size_t)s->col[0] >= n)
+		return err_set(e, ERR_INPUT, "%sexpected %d fields, got %zu", where, 5, n);
+	if (v[3] && v[3][0] && count_parse(v[3], &count) != 0)
+		return err_set(e, ERR_INPUT,
+			       "%sfield count: \"%s\" is not a whole number from 0 to %ld", where,
+			       v[3], COUNT_MAX);
+	if (v[4] && csv_bool(v[4], &facing) != 0)
+		return err_set(e, ERR_INPUT,
+			       "%sfield internet_facing: \"%s\": expected true or false", where, v[4]);
+	return inv_import_one(s, v[0] && v[0][0] ? v[0] : NULL, v[1], v[2], count, facing, where,
+			      e);
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int inv_json_rows(struct inv_import *s, json_t *arr, struct err *e)
+{
+	json_t *o, *c, *f;
+	size_t i;
+	int rc;
+
+	json_array_foreach(arr, i, o)
+	{
+		char where[4200];
+		long count = 1;
+
+		snprintf(where, sizeof(where), "%s: [%zu].", s->path, i);
+		if (!json_is_object(o))
+			return err_set(e, ERR_INPUT, "%s: [%zu]: expected an object", s->path, i);
+		c = json_object_get(o, "count");
+		if (c && (!json_is_integer(c) || json_integer_value(c) < 0 ||
+			  json_integer_value(c) > COUNT_MAX))
+			return err_set(e, ERR_INPUT, "%scount: expected a whole number 0-%ld", where,
+				       COUNT_MAX);
+		if (c)
+			count = (long)json_integer_value(c);
+		f = json_object_get(o, "internet_facing");
+		if (f && !json_is_boolean(f))
+			return err_set(e, ERR_INPUT, "%sinternet_facing: expected true or false",
+				       where);
+		rc = inv_import_one(s, jstr(o, "org"), jstr(o, "product"), jstr(o, "version"), count,
+				    json_is_true(f), where, e);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* CycloneDX: every component with a purl or CPE becomes a row of the --org organisation. */
+static int inv_cyclonedx(struct inv_import *s, json_t *bom, struct err *e)
+{
+	json_t *comps = json_object_get(bom, "components"), *c;
+	const char *spec = jstr(bom, "specVersion");
+	size_t i;
+	int rc;
+
+	if (spec == NULL || (strcmp(spec, "1.4") && strcmp(spec, "1.5") && strcmp(spec, "1.6")))
+		return err_set(e, ERR_INPUT, "%s: specVersion: \"%s\": expected CycloneDX 1.4-1.6",
+			       s->path, spec ? spec : "(missing)");
+	if (s->org == NULL)
+		return err_set(e, ERR_INPUT, "%s: a CycloneDX SBOM names no organisation: give --org",
+			       s->path);
+	if (comps && !json_is_array(comps))
+		return err_set(e, ERR_INPUT, "%s: components: expected an array", s->path);
+	json_array_foreach(comps, i, c)
+	{
+		char where[4200];
+		const char *id = jstr(c, "purl");
+
+		if (id == NULL)
+			id = jstr(c, "cpe");
+		if (id == NULL)
+			continue; /* a component without an identifier cannot be matched */
+		snprintf(where, sizeof(where), "%s: components[%zu].", s->path, i);
+		rc = inv_import_one(s, NULL, id, jstr(c, "version"), 1, 0, where, e);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int inventory_import(struct db *db, const struct act *act, const char *path, const char *org,
+		     int replace, long *count, struct err *e)
+{
+	struct inv_import s;
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.act = act;
+	s.path = path;
+	s.org = org;
+	s.replace = replace;
+	if (org && (rc = org_require(db, org, e)) != 0)
+		return err_wrap(e, "--org: ");
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root) {
+		if (json_is_array(root))
+			rc = inv_json_rows(&s, root, e);
+		else if (json_is_object(root) && jstr(root, "bomFormat") &&
+			 strcmp(jstr(root, "bomFormat"), "CycloneDX") == 0)
+			rc = inv_cyclonedx(&s, root, e);
+		else if (json_is_array(json_object_get(root, "inventory")))
+			rc = inv_json_rows(&s, json_object_get(root, "inventory"), e);
+		else
+			rc = err_set(e, ERR_INPUT,
+				     "%s: expected a JSON array of rows, {\"inventory\": [...]} or a"
+				     " CycloneDX SBOM",
+				     path);
+		json_decref(root);
+	} else {
+		FILE *f = fopen(path, "rb");
+		int c = f ? fgetc(f) : EOF;
+
+		if (f == NULL)
+			rc = err_set(e, ERR_INPUT, "%s: cannot open", path);
+		else if (c == '[' || c == '{')
+			rc = err_set(e, ERR_INPUT, "%s:%d: malformed JSON: %s", path, jerr.line,
+				     jerr.text);
+		else
+			rc = csv_each(path, inv_csv_row, &s, e);
+		if (f)
+			fclose(f);
+	}
+	if (rc == 0)
+		rc = event_append(db, act, "inventory.import", org ? org : "inventory:*",
+				  json_pack("{s:s, s:I, s:b}", "file", path, "rows", (json_int_t)s.rows,
+					    "replace", replace),
+				  e);
+	*count = s.rows;
+	for (size_t i = 0; i < s.norgs; i++)
+		free(s.orgs[i]);
+	free(s.orgs);
+	return rc;
+}
+
+int inventory_list(struct db *db, const char *org, const char *product, json_t **out,
+		   struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	rc = db_prepare(db,
+			"SELECT i.org_id, i.product, i.version, i.count, i.internet_facing, o.name"
+			" FROM inventory i JOIN orgs o ON o.id = i.org_id"
+			" WHERE (?1 IS NULL OR i.org_id = ?1) AND (?2 IS NULL OR i.product = ?2)"
+			" ORDER BY i.org_id, i.product, i.vkey",
+			&st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, org);
+	db_bind_text(st, 2, product);
+	*out = json_array();
+	while ((rc = db_step(st, e)) == DB_ROW)
+		json_array_append_new(*out,
+				      json_pack("{s:s, s:s, s:s, s:I, s:b, s:s}", "org",
+						db_col_text(st, 0), "product", db_col_text(st, 1),
+						"version", db_col_text(st, 2), "count",
+						(json_int_t)db_col_int(st, 3), "internet_facing",
+						(int)db_col_int(st, 4), "name", db_col_text(st, 5)));
+	db_done(st);
+	if (rc < 0) {
+		json_decref(*out);
+		return rc;
+	}
+	return 0;
+}
