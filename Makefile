@@ -83,7 +83,24 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc src
 
+# Each fuzz/fuzz_<parser>.c against the library sources it needs, for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_LIB := $(filter src/core/% src/domain/% src/formats/csvfile.c,$(SRCS))
+fuzz: deps
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); \
+		clang -g -O1 -std=c17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
+			$(shell pkg-config --cflags $(PKGS)) $$f $(FUZZ_LIB) \
+			$(shell pkg-config --libs $(PKGS)) -lcsv -lm -o build-fuzz/$$n || exit 1; \
+		c=fuzz/corpus/$${n#fuzz_}; mkdir -p build-fuzz/corpus-$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			build-fuzz/corpus-$$n $$c 2>build-fuzz/$$n.log || { tail -n 30 build-fuzz/$$n.log; exit 1; }; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(OBJS:.o=.d) $(B)/obj/src/main.d
