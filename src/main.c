@@ -21,7 +21,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-#define CMD(words, fn, min, max, matrix, usage, help) {words, fn, fn##_opts, min, max, matrix, usage, help},
+#define CMD(words, fn, min, max, matrix, usage, help)                                              \
+	{words, fn, fn##_opts, min, max, matrix, usage, help},
 #include "cli/commands.def"
 #undef CMD
 };
@@ -54,7 +55,7 @@ static void usage_one(FILE *f, const struct command *cmd)
 		char left[64];
 
 		snprintf(left, sizeof(left), "--%s%s%s%s", o->name, o->kind == OPT_FLAG ? "" : " ",
-			 o->kind == OPT_FLAG ? "" : o->arg, o->kind == OPT_LIST ? "..." : "");
+		         o->kind == OPT_FLAG ? "" : o->arg, o->kind == OPT_LIST ? "..." : "");
 		fprintf(f, "  %-28s %s\n", left, o->help);
 	}
 	if (cmd->matrix)
@@ -142,7 +143,8 @@ int main(int argc, char **argv)
 	}
 	cmd = command_find(nrest, rest, &used);
 	if (cmd == NULL) {
-		fprintf(stderr, "baken: unknown command '%s'; `baken --help` lists them\n", rest[0]);
+		fprintf(stderr, "baken: unknown command '%s'; `baken --help` lists them\n",
+		        rest[0]);
 		return 2;
 	}
 	if (help) {
@@ -160,21 +162,20 @@ int main(int argc, char **argv)
 		c.at_given = 1;
 	}
 	rc = opt_parse(nrest - used, rest + used, cmd->opts, cmd->matrix ? is_matrix_flag : NULL,
-		       &c.opts, &c.err);
+	               &c.opts, &c.err);
 	if (rc == 0 && (c.opts.noperands < (size_t)cmd->min ||
-			(cmd->max >= 0 && c.opts.noperands > (size_t)cmd->max)))
+	                (cmd->max >= 0 && c.opts.noperands > (size_t)cmd->max)))
 		rc = err_set(&c.err, ERR_USAGE, "wrong number of operands");
 	if (rc == ERR_USAGE && c.err.msg[0]) {
 		fprintf(stderr, "baken %s: %s\nusage: baken %s %s\n", cmd->words, c.err.msg,
-			cmd->words, cmd->usage);
+		        cmd->words, cmd->usage);
 		free(rest);
 		return 2;
 	}
 	if (rc == 0)
 		rc = cmd->fn(&c);
 	if (rc != 0)
-		fprintf(stderr, "baken %s: %s\n", cmd->words,
-			c.err.msg[0] ? c.err.msg : "failed");
+		fprintf(stderr, "baken %s: %s\n", cmd->words, c.err.msg[0] ? c.err.msg : "failed");
 	db_close(c.db);
 	opt_free(&c.opts);
 	free(rest);

@@ -19,11 +19,11 @@ struct db;
 
 struct cli_ctx {
 	const char *db_path;
-	int json;         /* --json */
-	struct act act;   /* who acts, and when it happened (--at, default now) */
+	int json;       /* --json */
+	struct act act; /* who acts, and when it happened (--at, default now) */
 	int at_given;
-	struct db *db;    /* opened by cli_open */
-	struct opts opts; /* this command's options and operands */
+	struct db *db;       /* opened by cli_open */
+	struct opts opts;    /* this command's options and operands */
 	const char *command; /* "org add" */
 	struct err err;
 };

@@ -7,34 +7,35 @@
 
 #include <string.h>
 
-#define ADVISORY_INPUT_OPTS                                                                       \
-	{"title", OPT_VALUE, "T", "title"},                                                       \
-	{"cve", OPT_LIST, "ID", "CVE ids"},                                                       \
-	{"affects", OPT_LIST, "VENDOR:PRODUCT:RANGE", "affected product and versions"},           \
-	{"fixed", OPT_LIST, "VENDOR:PRODUCT:VERSION", "a version that fixes it"},                 \
-	{"likelihood", OPT_VALUE, "L", "chosen likelihood, if not the proposal (needs --rationale)"}, \
-	{"impact", OPT_VALUE, "I", "chosen impact, if not the proposal (needs --rationale)"},     \
-	{"rationale", OPT_VALUE, "R", "why the chosen levels differ from the proposal"},          \
-	{"tlp", OPT_VALUE, "T", "CLEAR (default), GREEN, AMBER, AMBER+STRICT, RED"},              \
-	{"to", OPT_LIST, "ORG", "organisations it is addressed to, beyond those affected"},       \
-	{"platform", OPT_VALUE, "P", "platforms"},                                                \
-	{"summary", OPT_VALUE, "S", "summary"},                                                   \
-	{"description", OPT_VALUE, "D", "description"},                                           \
-	{"solution", OPT_VALUE, "S", "possible solutions: mitigations, patches per version"},     \
-	{"reference", OPT_LIST, "URL", "references"},                                             \
-	{"disclosed", OPT_VALUE, "DATE", "when the vendor disclosed it"},                         \
-	{"reported-to-vendor", OPT_VALUE, "DATE", "when it was reported to the vendor"}
+#define ADVISORY_INPUT_OPTS                                                                        \
+	{"title", OPT_VALUE, "T", "title"}, {"cve", OPT_LIST, "ID", "CVE ids"},                    \
+	    {"affects", OPT_LIST, "VENDOR:PRODUCT:RANGE", "affected product and versions"},        \
+	    {"fixed", OPT_LIST, "VENDOR:PRODUCT:VERSION", "a version that fixes it"},              \
+	    {"likelihood", OPT_VALUE, "L",                                                         \
+	     "chosen likelihood, if not the proposal (needs --rationale)"},                        \
+	    {"impact", OPT_VALUE, "I", "chosen impact, if not the proposal (needs --rationale)"},  \
+	    {"rationale", OPT_VALUE, "R", "why the chosen levels differ from the proposal"},       \
+	    {"tlp", OPT_VALUE, "T", "CLEAR (default), GREEN, AMBER, AMBER+STRICT, RED"},           \
+	    {"to", OPT_LIST, "ORG", "organisations it is addressed to, beyond those affected"},    \
+	    {"platform", OPT_VALUE, "P", "platforms"}, {"summary", OPT_VALUE, "S", "summary"},     \
+	    {"description", OPT_VALUE, "D", "description"},                                        \
+	    {"solution", OPT_VALUE, "S", "possible solutions: mitigations, patches per version"},  \
+	    {"reference", OPT_LIST, "URL", "references"},                                          \
+	    {"disclosed", OPT_VALUE, "DATE", "when the vendor disclosed it"},                      \
+	{                                                                                          \
+		"reported-to-vendor", OPT_VALUE, "DATE", "when it was reported to the vendor"      \
+	}
 
 const struct opt_spec cmd_advisory_new_opts[] = {
-	ADVISORY_INPUT_OPTS,
-	{"change", OPT_VALUE, "TEXT", "a changelog line for 1.00 (optional)"},
-	{NULL, 0, NULL, NULL},
+    ADVISORY_INPUT_OPTS,
+    {"change", OPT_VALUE, "TEXT", "a changelog line for 1.00 (optional)"},
+    {NULL, 0, NULL, NULL},
 };
 
 const struct opt_spec cmd_advisory_update_opts[] = {
-	ADVISORY_INPUT_OPTS,
-	{"change", OPT_VALUE, "TEXT", "what changed: the changelog line of the next version"},
-	{NULL, 0, NULL, NULL},
+    ADVISORY_INPUT_OPTS,
+    {"change", OPT_VALUE, "TEXT", "what changed: the changelog line of the next version"},
+    {NULL, 0, NULL, NULL},
 };
 
 /* Fills in from the options; the lists are malloc'd (advisory_input_free). */
@@ -89,15 +90,16 @@ static void print_version_result(struct cli_ctx *c, const char *id, int num, con
 
 	advisory_version_label(num, label, sizeof(label));
 	if (advisory_load(c->db, id, label, 0, &v, &c->err) != 0) {
-		cli_print_object(c, json_pack("{s:s, s:s, s:s}", "id", id, "version", label, "state",
-					      state),
-				 (const char *const[]){"id", "version", "state", NULL});
+		cli_print_object(
+		    c, json_pack("{s:s, s:s, s:s}", "id", id, "version", label, "state", state),
+		    (const char *const[]){"id", "version", "state", NULL});
 		return;
 	}
 	if (c->json)
-		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "id", id, "version",
-					 label, "state", state, "likelihood", v.likelihood, "impact",
-					 v.impact, "tlp", v.tlp, "rationale", v.rationale));
+		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "id", id,
+		                         "version", label, "state", state, "likelihood",
+		                         v.likelihood, "impact", v.impact, "tlp", v.tlp,
+		                         "rationale", v.rationale));
 	else
 		printf("%s\n  version %s (%s), %s/%s, TLP:%s\n", id, label, state, v.likelihood,
 		       v.impact, v.tlp);
@@ -139,9 +141,9 @@ int cmd_advisory_update(struct cli_ctx *c)
 }
 
 const struct opt_spec cmd_advisory_publish_opts[] = {
-	{"silent", OPT_FLAG, NULL, "publish without alerting anyone"},
-	{"force-alert", OPT_FLAG, NULL, "alert even when nothing material changed"},
-	{NULL, 0, NULL, NULL},
+    {"silent", OPT_FLAG, NULL, "publish without alerting anyone"},
+    {"force-alert", OPT_FLAG, NULL, "alert even when nothing material changed"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_advisory_publish(struct cli_ctx *c)
@@ -152,17 +154,17 @@ int cmd_advisory_publish(struct cli_ctx *c)
 	if ((rc = cli_operand(c, 0, "ID", &id)) != 0 || (rc = cli_open(c)) != 0)
 		return rc;
 	rc = advisory_publish(c->db, &c->act, id, opt_has(&c->opts, "silent"),
-			      opt_has(&c->opts, "force-alert"), &num, &material, &c->err);
+	                      opt_has(&c->opts, "force-alert"), &num, &material, &c->err);
 	if (rc == 0)
 		print_version_result(c, id, num, "published");
 	return cli_finish(c, rc);
 }
 
 const struct opt_spec cmd_advisory_show_opts[] = {
-	{"version", OPT_VALUE, "V", "the version (default: the latest published)"},
-	{"format", OPT_VALUE, "F", "plain (default) or json"},
-	{"lang", OPT_VALUE, "L", "nl (default) or en, for the plain format"},
-	{NULL, 0, NULL, NULL},
+    {"version", OPT_VALUE, "V", "the version (default: the latest published)"},
+    {"format", OPT_VALUE, "F", "plain (default) or json"},
+    {"lang", OPT_VALUE, "L", "nl (default) or en, for the plain format"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_advisory_show(struct cli_ctx *c)
@@ -213,8 +215,8 @@ int cmd_advisory_list(struct cli_ctx *c)
 	rc = cli_finish(c, advisory_list(c->db, &rows, &c->err));
 	if (rc == 0)
 		cli_print_rows(c, rows,
-			       (const char *const[]){"id", "version", "state", "classification",
-						     "tlp", "date", "title", NULL});
+		               (const char *const[]){"id", "version", "state", "classification",
+		                                     "tlp", "date", "title", NULL});
 	return rc;
 }
 
@@ -237,8 +239,8 @@ int cmd_advisory_affected(struct cli_ctx *c)
 	rc = cli_finish(c, rc);
 	if (rc == 0)
 		cli_print_rows(c, rows,
-			       (const char *const[]){"org", "name", "kind", "product", "version",
-						     "count", "internet_facing", NULL});
+		               (const char *const[]){"org", "name", "kind", "product", "version",
+		                                     "count", "internet_facing", NULL});
 	return rc;
 }
 
@@ -262,14 +264,14 @@ int cmd_vuln_list(struct cli_ctx *c)
 		json_t *names = json_array(), *p;
 		size_t j;
 		json_array_foreach(json_object_get(o, "products"), j, p)
-			json_array_append(names, json_object_get(p, "product"));
+		    json_array_append(names, json_object_get(p, "product"));
 		json_object_set_new(o, "product_names", names);
 		if (c->json)
 			json_object_del(o, "product_names");
 	}
 	cli_print_rows(c, rows,
-		       (const char *const[]){"cve", "exploit_status", "mitigation_status",
-					     "product_names", "advisories", "title", NULL});
+	               (const char *const[]){"cve", "exploit_status", "mitigation_status",
+	                                     "product_names", "advisories", "title", NULL});
 	return 0;
 }
 
@@ -291,16 +293,17 @@ int cmd_vuln_show(struct cli_ctx *c)
 		return 0;
 	}
 	cli_print_object(c, json_incref(o),
-			 (const char *const[]){"cve", "title", "exploit_status", "mitigation_status",
-					       "reported_to_vendor", "disclosed", "learned",
-					       "kev_date", "advisories", NULL});
+	                 (const char *const[]){"cve", "title", "exploit_status",
+	                                       "mitigation_status", "reported_to_vendor",
+	                                       "disclosed", "learned", "kev_date", "advisories",
+	                                       NULL});
 	printf("\nProducts\n");
 	cli_print_rows(c, json_incref(json_object_get(o, "products")),
-		       (const char *const[]){"product", "range", NULL});
+	               (const char *const[]){"product", "range", NULL});
 	if (json_array_size(json_object_get(o, "fixed"))) {
 		printf("\nFixed in\n");
 		cli_print_rows(c, json_incref(json_object_get(o, "fixed")),
-			       (const char *const[]){"product", "version", NULL});
+		               (const char *const[]){"product", "version", NULL});
 	}
 	json_decref(o);
 	return 0;

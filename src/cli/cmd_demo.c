@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 const struct opt_spec cmd_demo_opts[] = {
-	{"listen", OPT_VALUE, "ADDR:PORT", "where to serve it (default 127.0.0.1:8080)"},
-	{NULL, 0, NULL, NULL},
+    {"listen", OPT_VALUE, "ADDR:PORT", "where to serve it (default 127.0.0.1:8080)"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_demo(struct cli_ctx *c)

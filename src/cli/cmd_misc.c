@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 const struct opt_spec cmd_init_opts[] = {
-	{"prefix", OPT_VALUE, "P", "advisory ID prefix (default NCSC)"},
-	{NULL, 0, NULL, NULL},
+    {"prefix", OPT_VALUE, "P", "advisory ID prefix (default NCSC)"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_init(struct cli_ctx *c)
@@ -21,7 +21,8 @@ int cmd_init(struct cli_ctx *c)
 
 	if (stat(c->db_path, &sb) == 0)
 		return err_set(&c->err, ERR_CONFLICT,
-			       "%s exists already; choose another --db path or remove it", c->db_path);
+		               "%s exists already; choose another --db path or remove it",
+		               c->db_path);
 	if ((rc = db_open(c->db_path, 1, &c->db, &c->err)) != 0)
 		return rc;
 	if ((rc = db_begin(c->db, &c->err)) != 0)
@@ -29,7 +30,7 @@ int cmd_init(struct cli_ctx *c)
 	rc = config_set(c->db, &c->act, "prefix", prefix ? prefix : "NCSC", &c->err);
 	if (rc == 0)
 		rc = event_append(c->db, &c->act, "init", "database",
-				  json_pack("{s:s}", "backend", db_backend(c->db)), &c->err);
+		                  json_pack("{s:s}", "backend", db_backend(c->db)), &c->err);
 	rc = cli_finish(c, rc);
 	if (rc != 0) {
 		db_close(c->db);
@@ -37,9 +38,9 @@ int cmd_init(struct cli_ctx *c)
 		remove(c->db_path);
 		return rc;
 	}
-	cli_print_object(c, json_pack("{s:s, s:s}", "database", c->db_path, "prefix",
-				      prefix ? prefix : "NCSC"),
-			 (const char *const[]){"database", "prefix", NULL});
+	cli_print_object(
+	    c, json_pack("{s:s, s:s}", "database", c->db_path, "prefix", prefix ? prefix : "NCSC"),
+	    (const char *const[]){"database", "prefix", NULL});
 	return 0;
 }
 
@@ -57,7 +58,7 @@ int cmd_backup(struct cli_ctx *c)
 	if ((rc = db_backup(c->db, dest, &c->err)) != 0)
 		return rc;
 	cli_print_object(c, json_pack("{s:s, s:s}", "database", c->db_path, "backup", dest),
-			 (const char *const[]){"database", "backup", NULL});
+	                 (const char *const[]){"database", "backup", NULL});
 	return 0;
 }
 
@@ -69,8 +70,8 @@ int cmd_config_set(struct cli_ctx *c)
 
 	if ((rc = cli_open(c)) != 0)
 		return rc;
-	return cli_finish(c, config_set(c->db, &c->act, c->opts.operands[0], c->opts.operands[1],
-					&c->err));
+	return cli_finish(
+	    c, config_set(c->db, &c->act, c->opts.operands[0], c->opts.operands[1], &c->err));
 }
 
 const struct opt_spec cmd_config_get_opts[] = {{NULL, 0, NULL, NULL}};
@@ -97,22 +98,24 @@ int cmd_config_get(struct cli_ctx *c)
 				cli_print_json(json_incref(o));
 			else
 				printf("%s\n", json_string_value(json_object_get(o, "value"))
-						       ? json_string_value(json_object_get(o, "value"))
-						       : "");
+				                   ? json_string_value(json_object_get(o, "value"))
+				                   : "");
 			json_decref(rows);
 			return 0;
 		}
 		json_decref(rows);
-		return err_set(&c->err, ERR_INPUT, "unknown setting \"%s\" (`baken config get` lists"
-				" them)", key);
+		return err_set(&c->err, ERR_INPUT,
+		               "unknown setting \"%s\" (`baken config get` lists"
+		               " them)",
+		               key);
 	}
 	cli_print_rows(c, rows, (const char *const[]){"key", "value", "help", NULL});
 	return 0;
 }
 
 const struct opt_spec cmd_classify_opts[] = {
-	{"lang", OPT_VALUE, "L", "nl or en (default en)"},
-	{NULL, 0, NULL, NULL},
+    {"lang", OPT_VALUE, "L", "nl or en (default en)"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_classify(struct cli_ctx *c)
@@ -145,21 +148,21 @@ int cmd_classify(struct cli_ctx *c)
 	}
 	answers = json_array();
 	for (int q = 0; q < matrix_question_count(); q++)
-		json_array_append_new(answers,
-				      json_pack("{s:s, s:s, s:s, s:i, s:b, s:b}", "question",
-						matrix_flag(q), "text", matrix_question_text(q, lang),
-						"answer", matrix_answer_name(&m, q), "points",
-						r.points[q], "likelihood", matrix_is_likelihood(q),
-						"given", m.answer[q] >= 0));
+		json_array_append_new(
+		    answers,
+		    json_pack("{s:s, s:s, s:s, s:i, s:b, s:b}", "question", matrix_flag(q), "text",
+		              matrix_question_text(q, lang), "answer", matrix_answer_name(&m, q),
+		              "points", r.points[q], "likelihood", matrix_is_likelihood(q), "given",
+		              m.answer[q] >= 0));
 	cons = json_array();
 	n = matrix_consequences(&m, lang, lines, MATRIX_MAX_CONSEQUENCES);
 	for (int i = 0; i < n; i++)
 		json_array_append_new(cons, json_string(lines[i]));
 	o = json_pack("{s:i, s:s, s:i, s:s, s:o, s:o}", "likelihood_points", r.likelihood_points,
-		      "likelihood", level_name(r.likelihood), "impact_points", r.impact_points,
-		      "impact", level_name(r.impact), "answers", answers, "consequences", cons);
-	json_object_set_new(o, "classification", json_sprintf("%s/%s", level_name(r.likelihood),
-							       level_name(r.impact)));
+	              "likelihood", level_name(r.likelihood), "impact_points", r.impact_points,
+	              "impact", level_name(r.impact), "answers", answers, "consequences", cons);
+	json_object_set_new(o, "classification",
+	                    json_sprintf("%s/%s", level_name(r.likelihood), level_name(r.impact)));
 	cli_print_json(o);
 	return 0;
 }
@@ -180,13 +183,14 @@ int cmd_audit_verify(struct cli_ctx *c)
 	if (r.bad_id) {
 		if (c->json)
 			cli_print_json(json_pack("{s:b, s:I, s:I}", "intact", 0, "checked",
-						 (json_int_t)r.count, "first_bad",
-						 (json_int_t)r.bad_id));
+			                         (json_int_t)r.count, "first_bad",
+			                         (json_int_t)r.bad_id));
 		return err_set(&c->err, ERR_CONFLICT, "%s", broken.msg);
 	}
-	cli_print_object(c, json_pack("{s:b, s:I, s:s}", "intact", 1, "events", (json_int_t)r.count,
-				      "head", r.head),
-			 (const char *const[]){"intact", "events", "head", NULL});
+	cli_print_object(c,
+	                 json_pack("{s:b, s:I, s:s}", "intact", 1, "events", (json_int_t)r.count,
+	                           "head", r.head),
+	                 (const char *const[]){"intact", "events", "head", NULL});
 	return 0;
 }
 
@@ -205,8 +209,8 @@ int cmd_audit_checkpoint(struct cli_ctx *c)
 		return rc;
 	if (r.bad_id)
 		return err_set(&c->err, ERR_CONFLICT, "no checkpoint of a broken chain: %s",
-			       broken.msg);
+		               broken.msg);
 	cli_print_object(c, json_pack("{s:I, s:s}", "events", (json_int_t)r.count, "head", r.head),
-			 (const char *const[]){"events", "head", NULL});
+	                 (const char *const[]){"events", "head", NULL});
 	return 0;
 }

@@ -3,11 +3,11 @@
 #include "model/org.h"
 
 const struct opt_spec cmd_org_add_opts[] = {
-	{"name", OPT_VALUE, "N", "the organisation's name"},
-	{"kind", OPT_VALUE, "K", "ministry, agency, vital, partner or other"},
-	{"parent", OPT_VALUE, "ID", "the organisation it is part of (an agency's ministry)"},
-	{"sector", OPT_VALUE, "S", "sector of a vital provider or partner (energy, water ...)"},
-	{NULL, 0, NULL, NULL},
+    {"name", OPT_VALUE, "N", "the organisation's name"},
+    {"kind", OPT_VALUE, "K", "ministry, agency, vital, partner or other"},
+    {"parent", OPT_VALUE, "ID", "the organisation it is part of (an agency's ministry)"},
+    {"sector", OPT_VALUE, "S", "sector of a vital provider or partner (energy, water ...)"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_org_add(struct cli_ctx *c)
@@ -25,17 +25,17 @@ int cmd_org_add(struct cli_ctx *c)
 	rc = cli_finish(c, org_add(c->db, &c->act, &f, &c->err));
 	if (rc == 0)
 		cli_print_object(c, json_pack("{s:s, s:s}", "org", f.id, "status", "added"),
-				 (const char *const[]){"org", "status", NULL});
+		                 (const char *const[]){"org", "status", NULL});
 	return rc;
 }
 
 const struct opt_spec cmd_org_contact_opts[] = {
-	{"name", OPT_VALUE, "N", "the contact's name (a contact is changed by its name)"},
-	{"role", OPT_VALUE, "R", "CISO, SOC, CIO ..."},
-	{"email", OPT_VALUE, "E", "e-mail address for alerts"},
-	{"phone", OPT_VALUE, "P", "phone number for calls"},
-	{"24x7", OPT_FLAG, NULL, "reachable day and night"},
-	{NULL, 0, NULL, NULL},
+    {"name", OPT_VALUE, "N", "the contact's name (a contact is changed by its name)"},
+    {"role", OPT_VALUE, "R", "CISO, SOC, CIO ..."},
+    {"email", OPT_VALUE, "E", "e-mail address for alerts"},
+    {"phone", OPT_VALUE, "P", "phone number for calls"},
+    {"24x7", OPT_FLAG, NULL, "reachable day and night"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_org_contact(struct cli_ctx *c)
@@ -54,7 +54,7 @@ int cmd_org_contact(struct cli_ctx *c)
 	rc = cli_finish(c, org_contact_set(c->db, &c->act, &f, &c->err));
 	if (rc == 0)
 		cli_print_object(c, json_pack("{s:s, s:s}", "org", f.org, "contact", f.name),
-				 (const char *const[]){"org", "contact", NULL});
+		                 (const char *const[]){"org", "contact", NULL});
 	return rc;
 }
 
@@ -71,8 +71,8 @@ int cmd_org_netblock(struct cli_ctx *c)
 	rows = json_array();
 	for (size_t i = 1; rc == 0 && i < c->opts.noperands; i++) {
 		rc = org_netblock_add(c->db, &c->act, org, c->opts.operands[i], &c->err);
-		json_array_append_new(rows, json_pack("{s:s, s:s}", "org", org, "cidr",
-						      c->opts.operands[i]));
+		json_array_append_new(
+		    rows, json_pack("{s:s, s:s}", "org", org, "cidr", c->opts.operands[i]));
 	}
 	rc = cli_finish(c, rc);
 	if (rc == 0)
@@ -94,13 +94,13 @@ int cmd_org_import(struct cli_ctx *c)
 	rc = cli_finish(c, org_import(c->db, &c->act, path, &n, &c->err));
 	if (rc == 0)
 		cli_print_object(c, json_pack("{s:s, s:i}", "file", path, "organisations", n),
-				 (const char *const[]){"file", "organisations", NULL});
+		                 (const char *const[]){"file", "organisations", NULL});
 	return rc;
 }
 
 const struct opt_spec cmd_org_list_opts[] = {
-	{"kind", OPT_VALUE, "K", "only organisations of this kind"},
-	{NULL, 0, NULL, NULL},
+    {"kind", OPT_VALUE, "K", "only organisations of this kind"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_org_list(struct cli_ctx *c)
@@ -116,8 +116,8 @@ int cmd_org_list(struct cli_ctx *c)
 	rc = cli_finish(c, org_list(c->db, kind, &rows, &c->err));
 	if (rc == 0)
 		cli_print_rows(c, rows,
-			       (const char *const[]){"org", "name", "kind", "parent", "sector",
-						     "contacts", "netblocks", "products", NULL});
+		               (const char *const[]){"org", "name", "kind", "parent", "sector",
+		                                     "contacts", "netblocks", "products", NULL});
 	return rc;
 }
 
@@ -139,21 +139,21 @@ int cmd_org_show(struct cli_ctx *c)
 		return 0;
 	}
 	cli_print_object(c, json_incref(o),
-			 (const char *const[]){"org", "name", "kind", "parent", "sector", NULL});
+	                 (const char *const[]){"org", "name", "kind", "parent", "sector", NULL});
 	printf("\nContacts\n");
 	cli_print_rows(c, json_incref(json_object_get(o, "contact_list")),
-		       (const char *const[]){"name", "role", "email", "phone", "24x7", NULL});
+	               (const char *const[]){"name", "role", "email", "phone", "24x7", NULL});
 	printf("\nNetblocks\n");
 	cli_print_rows(c, json_incref(json_object_get(o, "netblock_list")),
-		       (const char *const[]){"cidr", NULL});
+	               (const char *const[]){"cidr", NULL});
 	printf("\nInventory\n");
-	cli_print_rows(c, json_incref(json_object_get(o, "inventory")),
-		       (const char *const[]){"product", "version", "count", "internet_facing",
-					     NULL});
+	cli_print_rows(
+	    c, json_incref(json_object_get(o, "inventory")),
+	    (const char *const[]){"product", "version", "count", "internet_facing", NULL});
 	if (json_array_size(json_object_get(o, "children"))) {
 		printf("\nParts\n");
 		cli_print_rows(c, json_incref(json_object_get(o, "children")),
-			       (const char *const[]){"org", "name", "kind", NULL});
+		               (const char *const[]){"org", "name", "kind", NULL});
 	}
 	json_decref(o);
 	return 0;

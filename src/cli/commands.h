@@ -4,8 +4,8 @@
 
 #include "cli/cli.h"
 
-#define CMD(words, fn, min, max, matrix, usage, help)                                             \
-	int fn(struct cli_ctx *c);                                                                \
+#define CMD(words, fn, min, max, matrix, usage, help)                                              \
+	int fn(struct cli_ctx *c);                                                                 \
 	extern const struct opt_spec fn##_opts[];
 #include "cli/commands.def"
 #undef CMD

@@ -94,9 +94,9 @@ int time_parse(const char *text, int64_t *out, struct err *e)
 	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
 	return 0;
 bad:
-	return err_set(e, ERR_INPUT,
-		       "bad time \"%s\": expected ISO 8601 such as 2019-12-18T10:00:00Z or 2019-12-18",
-		       text);
+	return err_set(
+	    e, ERR_INPUT,
+	    "bad time \"%s\": expected ISO 8601 such as 2019-12-18T10:00:00Z or 2019-12-18", text);
 }
 
 void time_format(int64_t t, char *out, size_t outsz)

@@ -9,8 +9,8 @@ int db_open(const char *path, int create, struct db **out, struct err *e)
 
 	if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
 		return err_set(e, ERR_INPUT,
-			       "%s: this build has no PostgreSQL backend; use a SQLite file path",
-			       path);
+		               "%s: this build has no PostgreSQL backend; use a SQLite file path",
+		               path);
 	rc = db_sqlite_open(path, create, out, e);
 	if (rc != 0)
 		return rc;

@@ -16,7 +16,10 @@
 struct db;
 struct db_stmt;
 
-enum { DB_ROW = 1, DB_DONE = 0 };
+enum {
+	DB_ROW = 1,
+	DB_DONE = 0
+};
 
 /* Opens the store at path (a file name, or a postgres:// URI). When create is 0 and the
  * store does not exist, fails with ERR_NOTFOUND and a message saying to run `baken init`.
@@ -40,7 +43,7 @@ int db_exec(struct db *db, const char *sql, struct err *e);
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *e);
 void db_done(struct db_stmt *st);
 
-void db_bind_text(struct db_stmt *st, int i, const char *s);   /* NULL binds NULL */
+void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
 void db_bind_int(struct db_stmt *st, int i, int64_t v);
 void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 void db_bind_null(struct db_stmt *st, int i);

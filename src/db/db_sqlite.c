@@ -36,7 +36,7 @@ static int sqlite_fail(struct sqlite_db *d, int src, struct err *e)
 		return err_set(e, ERR_CONFLICT, "%s", sqlite3_errmsg(d->h));
 	if ((src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_LOCKED)
 		return err_set(e, ERR_DB, "the database %s is busy (another process holds it)",
-			       d->path);
+		               d->path);
 	if ((src & 0xff) == SQLITE_FULL)
 		return err_set(e, ERR_IO, "%s: the disk is full; nothing was changed", d->path);
 	return err_set(e, ERR_DB, "%s: %s (sqlite %d)", d->path, sqlite3_errmsg(d->h), ext);
@@ -218,23 +218,23 @@ out:
 }
 
 static const struct db_ops sqlite_ops = {
-	.name = "sqlite",
-	.close = sqlite_close,
-	.exec = sqlite_exec,
-	.prepare = sqlite_prepare,
-	.done = sqlite_done,
-	.bind_text = sqlite_bind_text,
-	.bind_int = sqlite_bind_int,
-	.bind_blob = sqlite_bind_blob,
-	.bind_null = sqlite_bind_null,
-	.step = sqlite_step,
-	.col_text = sqlite_col_text,
-	.col_int = sqlite_col_int,
-	.col_blob = sqlite_col_blob,
-	.col_is_null = sqlite_col_is_null,
-	.changes = sqlite_changes,
-	.begin = sqlite_begin,
-	.backup = sqlite_backup,
+    .name = "sqlite",
+    .close = sqlite_close,
+    .exec = sqlite_exec,
+    .prepare = sqlite_prepare,
+    .done = sqlite_done,
+    .bind_text = sqlite_bind_text,
+    .bind_int = sqlite_bind_int,
+    .bind_blob = sqlite_bind_blob,
+    .bind_null = sqlite_bind_null,
+    .step = sqlite_step,
+    .col_text = sqlite_col_text,
+    .col_int = sqlite_col_int,
+    .col_blob = sqlite_col_blob,
+    .col_is_null = sqlite_col_is_null,
+    .changes = sqlite_changes,
+    .begin = sqlite_begin,
+    .backup = sqlite_backup,
 };
 
 int db_sqlite_open(const char *path, int create, struct db **out, struct err *e)
@@ -245,7 +245,7 @@ int db_sqlite_open(const char *path, int create, struct db **out, struct err *e)
 
 	if (!create && stat(path, &sb) != 0)
 		return err_set(e, ERR_NOTFOUND,
-			       "no database at %s: run `baken init` (or give --db PATH)", path);
+		               "no database at %s: run `baken init` (or give --db PATH)", path);
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	d = xcalloc(1, sizeof(*d));
@@ -254,15 +254,15 @@ int db_sqlite_open(const char *path, int create, struct db **out, struct err *e)
 	rc = sqlite3_open_v2(path, &d->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		err_set(e, ERR_IO, "cannot open the database %s: %s", path,
-			d->h ? sqlite3_errmsg(d->h) : "out of memory");
+		        d->h ? sqlite3_errmsg(d->h) : "out of memory");
 		sqlite_close(&d->base);
 		return ERR_IO;
 	}
 	sqlite3_busy_timeout(d->h, 10000);
 	sqlite3_extended_result_codes(d->h, 1);
-	rc = sqlite_exec(&d->base,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-			 e);
+	rc = sqlite_exec(
+	    &d->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+	    e);
 	if (rc != 0) {
 		err_wrap(e, "%s is not a Baken database: ", path);
 		sqlite_close(&d->base);

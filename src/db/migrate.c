@@ -21,13 +21,13 @@ int migrate_apply(struct db *db, struct err *e)
 	int rc;
 
 	rc = db_exec(db,
-		     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-		     " name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-		     e);
+	             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+	             " name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+	             e);
 	if (rc != 0)
 		return rc;
 	rc = db_query_int(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL,
-			  &have, e);
+	                  &have, e);
 	if (rc != 0)
 		return rc;
 	for (size_t i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
@@ -40,8 +40,8 @@ int migrate_apply(struct db *db, struct err *e)
 			return rc;
 		rc = db_exec(db, m->sql, e);
 		if (rc == 0)
-			rc = db_prepare(db, "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)", &st,
-					e);
+			rc = db_prepare(db, "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)",
+			                &st, e);
 		if (rc == 0) {
 			time_format(time_now(), now, sizeof(now));
 			db_bind_int(st, 1, m->version);
@@ -59,8 +59,8 @@ int migrate_apply(struct db *db, struct err *e)
 	}
 	if (have > migrations[sizeof(migrations) / sizeof(migrations[0]) - 1].version)
 		return err_set(e, ERR_DB,
-			       "the database has schema version %lld, newer than this baken knows;"
-			       " use a newer baken",
-			       (long long)have);
+		               "the database has schema version %lld, newer than this baken knows;"
+		               " use a newer baken",
+		               (long long)have);
 	return 0;
 }

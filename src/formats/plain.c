@@ -3,6 +3,7 @@
 
 #include "core/timeutil.h"
 #include "domain/matrix.h"
+#include "domain/version.h"
 #include "model/advisory.h"
 
 #include <string.h>
@@ -12,65 +13,65 @@
 
 struct plain_labels {
 	const char *banner_word, *title, *id, *version, *likelihood, *cve, *impact, *date,
-		*products, *versions, *platforms, *update, *summary, *consequences, *description,
-		*solutions, *fixed_in, *more, *no_solution, *none, *disclaimer_head, *disclaimer;
+	    *products, *versions, *platforms, *update, *summary, *consequences, *description,
+	    *solutions, *fixed_in, *more, *no_solution, *none, *disclaimer_head, *disclaimer;
 };
 
 static const struct plain_labels nl = {
-	"B E V E I L I G I N G S A D V I E S",
-	"Titel",
-	"Advisory ID",
-	"Versie",
-	"Kans",
-	"CVE ID",
-	"Schade",
-	"Uitgiftedatum",
-	"Toepassing",
-	"Versie(s)",
-	"Platform(s)",
-	"Update",
-	"Samenvatting",
-	"Gevolgen",
-	"Beschrijving",
-	"Mogelijke oplossingen",
-	"Verholpen in:",
-	"Meer informatie:",
-	"Er is nog geen oplossing beschikbaar.",
-	"Geen bekende gevolgen.",
-	"Vrijwaringsverklaring",
-	"Door gebruik te maken van dit beveiligingsadvies gaat u akkoord met de volgende "
-	"voorwaarden. Dit advies is met zorg samengesteld, maar de uitgever staat niet in voor "
-	"de volledigheid, juistheid of voortdurende actualiteit ervan. De informatie is bedoeld "
-	"voor professionele partijen. De uitgever is niet aansprakelijk voor schade die ontstaat "
-	"door het gebruik van dit advies. Op dit advies is Nederlands recht van toepassing.",
+    "B E V E I L I G I N G S A D V I E S",
+    "Titel",
+    "Advisory ID",
+    "Versie",
+    "Kans",
+    "CVE ID",
+    "Schade",
+    "Uitgiftedatum",
+    "Toepassing",
+    "Versie(s)",
+    "Platform(s)",
+    "Update",
+    "Samenvatting",
+    "Gevolgen",
+    "Beschrijving",
+    "Mogelijke oplossingen",
+    "Verholpen in:",
+    "Meer informatie:",
+    "Er is nog geen oplossing beschikbaar.",
+    "Geen bekende gevolgen.",
+    "Vrijwaringsverklaring",
+    "Door gebruik te maken van dit beveiligingsadvies gaat u akkoord met de volgende "
+    "voorwaarden. Dit advies is met zorg samengesteld, maar de uitgever staat niet in voor "
+    "de volledigheid, juistheid of voortdurende actualiteit ervan. De informatie is bedoeld "
+    "voor professionele partijen. De uitgever is niet aansprakelijk voor schade die ontstaat "
+    "door het gebruik van dit advies. Op dit advies is Nederlands recht van toepassing.",
 };
 
 static const struct plain_labels en = {
-	"S E C U R I T Y   A D V I S O R Y",
-	"Title",
-	"Advisory ID",
-	"Version",
-	"Probability",
-	"CVE ID",
-	"Damage",
-	"Publication date",
-	"Product(s)",
-	"Version(s)",
-	"Platform(s)",
-	"Update",
-	"Summary",
-	"Consequences",
-	"Description",
-	"Possible solutions",
-	"Fixed in:",
-	"More information:",
-	"No solution is available yet.",
-	"No known consequences.",
-	"Disclaimer",
-	"By using this security advisory you agree to the following terms. This advisory was "
-	"compiled with care, but the publisher does not guarantee that it is complete, correct or "
-	"up to date. It is meant for professionals. The publisher is not liable for damage that "
-	"arises from its use. Dutch law applies to this advisory.",
+    "S E C U R I T Y   A D V I S O R Y",
+    "Title",
+    "Advisory ID",
+    "Version",
+    "Probability",
+    "CVE ID",
+    "Damage",
+    "Publication date",
+    "Product(s)",
+    "Version(s)",
+    "Platform(s)",
+    "Update",
+    "Summary",
+    "Consequences",
+    "Description",
+    "Possible solutions",
+    "Fixed in:",
+    "More information:",
+    "No solution is available yet.",
+    "No known consequences.",
+    "Disclaimer",
+    "By using this security advisory you agree to the following terms. This advisory was "
+    "compiled with care, but the publisher does not guarantee that it is complete, correct or "
+    "up to date. It is meant for professionals. The publisher is not liable for damage that "
+    "arises from its use. Dutch law applies to this advisory.",
 };
 
 int plain_wrap(struct buf *out, const char *text, int indent, int width)
@@ -127,6 +128,23 @@ int plain_wrap(struct buf *out, const char *text, int indent, int width)
 	return rc ? ERR_INPUT : 0;
 }
 
+/* The i-th fixed version in product, then version order (a selection: the lists are short). */
+static const struct advisory_fix *fixed_nth(const struct advisory_version *v, size_t i)
+{
+	for (size_t a = 0; a < v->nfixed; a++) {
+		size_t before = 0;
+		for (size_t b = 0; b < v->nfixed; b++) {
+			int c = strcmp(v->fixed[b].product, v->fixed[a].product);
+			if (c == 0)
+				c = version_compare(v->fixed[b].version, v->fixed[a].version);
+			before += c < 0 || (c == 0 && b < a);
+		}
+		if (before == i)
+			return &v->fixed[a];
+	}
+	return &v->fixed[i];
+}
+
 static void field(struct buf *out, const char *label, const char *value)
 {
 	buf_printf(out, "%-*s: %s\n", LABEL_WIDTH, label, value ? value : "");
@@ -156,8 +174,8 @@ int plain_render(const struct advisory_version *v, const char *lang, struct buf 
 	if (v->published)
 		time_format_compact_date(v->published_at, date, sizeof(date));
 	else
-		snprintf(date, sizeof(date), "%s", lang && strncmp(lang, "en", 2) == 0 ? "(draft)"
-										 : "(concept)");
+		snprintf(date, sizeof(date), "%s",
+		         lang && strncmp(lang, "en", 2) == 0 ? "(draft)" : "(concept)");
 	/* the banner spells the ID's prefix: "N C S C" */
 	for (const char *p = v->id; *p && *p != '-' && n + 3 < sizeof(spaced); p++) {
 		if (n)
@@ -184,21 +202,31 @@ int plain_render(const struct advisory_version *v, const char *lang, struct buf 
 	for (size_t i = 1; i < v->ncves; i++)
 		continuation(out, v->cves[i]);
 	field(out, L->impact, v->impact);
-	nlines = matrix_consequences(&v->matrix, lang ? lang : "nl", lines,
-				     MATRIX_MAX_CONSEQUENCES);
+	nlines =
+	    matrix_consequences(&v->matrix, lang ? lang : "nl", lines, MATRIX_MAX_CONSEQUENCES);
 	for (int i = 0; i < nlines; i++)
 		continuation(out, lines[i]);
 	field(out, L->date, date);
 	field(out, L->products, v->naffects ? v->affects[0].product : "");
 	for (size_t i = 1; i < v->naffects; i++)
 		continuation(out, v->affects[i].product);
+	/* one line per interval of each range: ">=10.5|<10.5.70.12" */
 	for (size_t i = 0; i < v->naffects; i++) {
+		const char *r = v->affects[i].range, *p = r;
 		char line[2048];
-		snprintf(line, sizeof(line), "%s %s", v->affects[i].product, v->affects[i].range);
-		if (i == 0)
-			field(out, L->versions, line);
-		else
-			continuation(out, line);
+
+		while (*p) {
+			const char *q = p;
+			while (*q && !(q > p && q[-1] == '|' && q[0] == '>'))
+				q++;
+			snprintf(line, sizeof(line), "%s %.*s", v->affects[i].product,
+			         (int)(q - p - (*q ? 1 : 0)), p);
+			if (i == 0 && p == r)
+				field(out, L->versions, line);
+			else
+				continuation(out, line);
+			p = q;
+		}
 	}
 	field(out, L->platforms, v->platform ? v->platform : "-");
 
@@ -219,8 +247,10 @@ int plain_render(const struct advisory_version *v, const char *lang, struct buf 
 		plain_wrap(out, v->solution, 4, TEXT_WIDTH);
 	if (v->nfixed) {
 		buf_printf(out, "%s    %s\n", v->solution ? "\n" : "", L->fixed_in);
-		for (size_t i = 0; i < v->nfixed; i++)
-			buf_printf(out, "    - %s %s\n", v->fixed[i].product, v->fixed[i].version);
+		for (size_t i = 0; i < v->nfixed; i++) {
+			const struct advisory_fix *f = fixed_nth(v, i);
+			buf_printf(out, "    - %s %s\n", f->product, f->version);
+		}
 	}
 	if (v->solution == NULL && v->nfixed == 0)
 		plain_wrap(out, L->no_solution, 4, TEXT_WIDTH);

@@ -35,7 +35,7 @@ int advisory_version_parse(const char *label, int *num, struct err *e)
 	if (p == label || *p != '.' || !isdigit((unsigned char)p[1]) ||
 	    !isdigit((unsigned char)p[2]) || p[3] != '\0' || major < 1)
 		return err_set(e, ERR_INPUT, "bad version \"%s\": expected the form 1.00, 1.01 ...",
-			       label);
+		               label);
 	minor = (p[1] - '0') * 10 + (p[2] - '0');
 	*num = (major - 1) * 100 + minor;
 	return 0;
@@ -111,7 +111,8 @@ static const char *tlp_parse(const char *s, struct err *e)
 	for (size_t i = 0; tlp_names[i]; i++)
 		if (strcasecmp(s, tlp_names[i]) == 0)
 			return tlp_names[i];
-	err_set(e, ERR_INPUT, "bad TLP \"%s\": expected CLEAR, GREEN, AMBER, AMBER+STRICT or RED", s);
+	err_set(e, ERR_INPUT, "bad TLP \"%s\": expected CLEAR, GREEN, AMBER, AMBER+STRICT or RED",
+	        s);
 	return NULL;
 }
 
@@ -140,15 +141,15 @@ bad:
 
 /* Splits "vendor:product:rest" into a checked product name and rest. */
 static int split_product(const char *text, const char *what, char *product, size_t psz,
-			 const char **rest, struct err *e)
+                         const char **rest, struct err *e)
 {
 	const char *c1 = strchr(text, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	size_t n;
 	int rc;
 
 	if (c2 == NULL || (size_t)(c2 - text) >= psz)
-		return err_set(e, ERR_INPUT, "bad %s \"%s\": expected VENDOR:PRODUCT:%s", what, text,
-			       strcmp(what, "--fixed") == 0 ? "VERSION" : "RANGE");
+		return err_set(e, ERR_INPUT, "bad %s \"%s\": expected VENDOR:PRODUCT:%s", what,
+		               text, strcmp(what, "--fixed") == 0 ? "VERSION" : "RANGE");
 	n = (size_t)(c2 - text);
 	for (size_t i = 0; i < n; i++)
 		product[i] = (char)tolower((unsigned char)text[i]);
@@ -180,7 +181,7 @@ static int text_check(const char *what, const char *s, size_t max, struct err *e
 
 /* Applies what was given to v (a new draft or a copy of the latest version). */
 static int advisory_apply(struct db *db, struct advisory_version *v,
-			  const struct advisory_input *in, struct err *e)
+                          const struct advisory_input *in, struct err *e)
 {
 	struct matrix_result r;
 	enum level pl, pi, cl, ci;
@@ -189,7 +190,8 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 
 	if (in->title) {
 		if (in->title[0] == '\0' || strlen(in->title) > TITLE_MAX)
-			return err_set(e, ERR_INPUT, "--title: expected 1-%d characters", TITLE_MAX);
+			return err_set(e, ERR_INPUT, "--title: expected 1-%d characters",
+			               TITLE_MAX);
 		set_str(&v->title, in->title);
 	}
 	if (in->tlp) {
@@ -229,8 +231,8 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 		struct buf canon;
 		size_t j;
 
-		if ((rc = split_product(in->affects[i], "--affects", product, sizeof(product), &text,
-					e)) != 0)
+		if ((rc = split_product(in->affects[i], "--affects", product, sizeof(product),
+		                        &text, e)) != 0)
 			return rc;
 		if ((rc = range_parse(text, &range, e)) != 0)
 			return err_wrap(e, "--affects %s: ", product);
@@ -241,7 +243,8 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 			if (strcmp(v->affects[j].product, product) == 0)
 				break;
 		if (j == v->naffects) {
-			v->affects = xreallocarray(v->affects, v->naffects + 1, sizeof(*v->affects));
+			v->affects =
+			    xreallocarray(v->affects, v->naffects + 1, sizeof(*v->affects));
 			v->affects[v->naffects].product = xstrdup(product);
 			v->affects[v->naffects++].range = buf_take(&canon);
 		} else {
@@ -255,7 +258,7 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 		size_t j;
 
 		if ((rc = split_product(in->fixed[i], "--fixed", product, sizeof(product), &version,
-					e)) != 0)
+		                        e)) != 0)
 			return rc;
 		if ((rc = version_check(version, e)) != 0)
 			return err_wrap(e, "--fixed %s: ", product);
@@ -283,8 +286,8 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 		return err_set(e, ERR_USAGE, "--title is required");
 	if (v->naffects == 0)
 		return err_set(e, ERR_USAGE,
-			       "--affects VENDOR:PRODUCT:RANGE is required (which products are"
-			       " vulnerable)");
+		               "--affects VENDOR:PRODUCT:RANGE is required (which products are"
+		               " vulnerable)");
 
 	/* the classification: the proposal from the answers, or a level chosen with a reason */
 	matrix_merge(&v->matrix, &in->matrix);
@@ -300,11 +303,12 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 		level_parse(v->impact, &ci);
 	}
 	if (in->likelihood && level_parse(in->likelihood, &cl) != 0)
-		return err_set(e, ERR_INPUT, "bad --likelihood \"%s\": expected low, medium or high",
-			       in->likelihood);
+		return err_set(e, ERR_INPUT,
+		               "bad --likelihood \"%s\": expected low, medium or high",
+		               in->likelihood);
 	if (in->impact && level_parse(in->impact, &ci) != 0)
 		return err_set(e, ERR_INPUT, "bad --impact \"%s\": expected low, medium or high",
-			       in->impact);
+		               in->impact);
 	if (in->rationale)
 		set_str(&v->rationale, in->rationale[0] ? in->rationale : NULL);
 	else if (in->likelihood || in->impact)
@@ -335,8 +339,8 @@ static int exec_bound(struct db *db, const char *sql, const char *id, int num, s
 }
 
 static int insert_pairs(struct db *db, const char *sql, const char *id, int num,
-			const char *const *a, const char *const *b, size_t n, size_t stride,
-			struct err *e)
+                        const char *const *a, const char *const *b, size_t n, size_t stride,
+                        struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct db_stmt *st;
@@ -360,15 +364,15 @@ static int insert_pairs(struct db *db, const char *sql, const char *id, int num,
 
 /* Writes the draft v: its row and lists replace what the draft had. */
 static int advisory_save_draft(struct db *db, const struct advisory_version *v, int64_t now,
-			       struct err *e)
+                               struct err *e)
 {
 	static const char *const clear[] = {
-		"DELETE FROM advisory_cves WHERE advisory_id = ?1 AND num = ?2",
-		"DELETE FROM advisory_affects WHERE advisory_id = ?1 AND num = ?2",
-		"DELETE FROM advisory_fixed WHERE advisory_id = ?1 AND num = ?2",
-		"DELETE FROM advisory_refs WHERE advisory_id = ?1 AND num = ?2",
-		"DELETE FROM advisory_recipients WHERE advisory_id = ?1 AND num = ?2",
-		"DELETE FROM advisory_versions WHERE advisory_id = ?1 AND num = ?2",
+	    "DELETE FROM advisory_cves WHERE advisory_id = ?1 AND num = ?2",
+	    "DELETE FROM advisory_affects WHERE advisory_id = ?1 AND num = ?2",
+	    "DELETE FROM advisory_fixed WHERE advisory_id = ?1 AND num = ?2",
+	    "DELETE FROM advisory_refs WHERE advisory_id = ?1 AND num = ?2",
+	    "DELETE FROM advisory_recipients WHERE advisory_id = ?1 AND num = ?2",
+	    "DELETE FROM advisory_versions WHERE advisory_id = ?1 AND num = ?2",
 	};
 	struct db_stmt *st;
 	struct buf m;
@@ -383,11 +387,11 @@ static int advisory_save_draft(struct db *db, const struct advisory_version *v, 
 	time_format(v->created_at, created, sizeof(created));
 	time_format(now, updated, sizeof(updated));
 	rc = db_prepare(db,
-			"INSERT INTO advisory_versions (advisory_id, num, title, tlp, matrix,"
-			" likelihood, impact, rationale, platform, summary, description, solution,"
-			" changelog, material, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-			" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?15)",
-			&st, e);
+	                "INSERT INTO advisory_versions (advisory_id, num, title, tlp, matrix,"
+	                " likelihood, impact, rationale, platform, summary, description, solution,"
+	                " changelog, material, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+	                " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?15)",
+	                &st, e);
 	if (rc != 0) {
 		buf_free(&m);
 		return rc;
@@ -413,24 +417,24 @@ static int advisory_save_draft(struct db *db, const struct advisory_version *v, 
 	if (rc < 0)
 		return rc;
 	rc = insert_pairs(db, "INSERT INTO advisory_cves VALUES (?1, ?2, ?3, ?4)", v->id, v->num,
-			  (const char *const *)v->cves, NULL, v->ncves, sizeof(char *), e);
+	                  (const char *const *)v->cves, NULL, v->ncves, sizeof(char *), e);
 	if (rc == 0)
 		rc = insert_pairs(db, "INSERT INTO advisory_affects VALUES (?1, ?2, ?3, ?4, ?5)",
-				  v->id, v->num, (const char *const *)&v->affects[0].product,
-				  (const char *const *)&v->affects[0].range, v->naffects,
-				  sizeof(*v->affects), e);
+		                  v->id, v->num, (const char *const *)&v->affects[0].product,
+		                  (const char *const *)&v->affects[0].range, v->naffects,
+		                  sizeof(*v->affects), e);
 	if (rc == 0 && v->nfixed)
-		rc = insert_pairs(db, "INSERT INTO advisory_fixed VALUES (?1, ?2, ?3, ?4, ?5)", v->id,
-				  v->num, (const char *const *)&v->fixed[0].product,
-				  (const char *const *)&v->fixed[0].version, v->nfixed,
-				  sizeof(*v->fixed), e);
+		rc = insert_pairs(db, "INSERT INTO advisory_fixed VALUES (?1, ?2, ?3, ?4, ?5)",
+		                  v->id, v->num, (const char *const *)&v->fixed[0].product,
+		                  (const char *const *)&v->fixed[0].version, v->nfixed,
+		                  sizeof(*v->fixed), e);
 	if (rc == 0)
 		rc = insert_pairs(db, "INSERT INTO advisory_refs VALUES (?1, ?2, ?3, ?4)", v->id,
-				  v->num, (const char *const *)v->refs, NULL, v->nrefs,
-				  sizeof(char *), e);
+		                  v->num, (const char *const *)v->refs, NULL, v->nrefs,
+		                  sizeof(char *), e);
 	for (size_t i = 0; rc == 0 && i < v->nto; i++) {
 		if ((rc = db_prepare(db, "INSERT INTO advisory_recipients VALUES (?1, ?2, ?3)", &st,
-				     e)) != 0)
+		                     e)) != 0)
 			break;
 		db_bind_text(st, 1, v->id);
 		db_bind_int(st, 2, v->num);
@@ -475,7 +479,7 @@ static int advisory_load_lists(struct db *db, struct advisory_version *v, struct
 	if (rc < 0)
 		return rc;
 	EACH_ROW("SELECT product, range FROM advisory_affects WHERE advisory_id = ?1 AND num = ?2"
-		 " ORDER BY pos")
+	         " ORDER BY pos")
 	{
 		v->affects = xreallocarray(v->affects, v->naffects + 1, sizeof(*v->affects));
 		v->affects[v->naffects].product = xstrdup(db_col_text(st, 0));
@@ -485,7 +489,7 @@ static int advisory_load_lists(struct db *db, struct advisory_version *v, struct
 	if (rc < 0)
 		return rc;
 	EACH_ROW("SELECT product, version FROM advisory_fixed WHERE advisory_id = ?1 AND num = ?2"
-		 " ORDER BY pos")
+	         " ORDER BY pos")
 	{
 		v->fixed = xreallocarray(v->fixed, v->nfixed + 1, sizeof(*v->fixed));
 		v->fixed[v->nfixed].product = xstrdup(db_col_text(st, 0));
@@ -500,7 +504,7 @@ static int advisory_load_lists(struct db *db, struct advisory_version *v, struct
 	if (rc < 0)
 		return rc;
 	EACH_ROW("SELECT org_id FROM advisory_recipients WHERE advisory_id = ?1 AND num = ?2"
-		 " ORDER BY org_id")
+	         " ORDER BY org_id")
 	strv_add(&v->to, &v->nto, db_col_text(st, 0));
 	db_done(st);
 #undef EACH_ROW
@@ -508,7 +512,7 @@ static int advisory_load_lists(struct db *db, struct advisory_version *v, struct
 }
 
 int advisory_load(struct db *db, const char *id, const char *label, int draft,
-		  struct advisory_version *v, struct err *e)
+                  struct advisory_version *v, struct err *e)
 {
 	struct db_stmt *st;
 	int num = -1, rc;
@@ -518,22 +522,22 @@ int advisory_load(struct db *db, const char *id, const char *label, int draft,
 	if (label && (rc = advisory_version_parse(label, &num, e)) != 0)
 		return rc;
 	if ((rc = db_query_int(db, "SELECT count(*) FROM advisories WHERE id = ?1", id, &exists,
-			       e)) != 0)
+	                       e)) != 0)
 		return rc;
 	if (!exists)
 		return err_set(e, ERR_NOTFOUND,
-			       "unknown advisory '%s' (`baken advisory list` shows them)", id);
+		               "unknown advisory '%s' (`baken advisory list` shows them)", id);
 	/* with no label: the draft first when asked for it, else the latest published, else the
 	 * draft */
 	rc = db_prepare(db,
-			"SELECT num, title, tlp, matrix, likelihood, impact, rationale, platform,"
-			" summary, description, solution, changelog, material, created_at,"
-			" published_at FROM advisory_versions WHERE advisory_id = ?1"
-			" AND (?2 < 0 OR num = ?2)"
-			" ORDER BY CASE WHEN ?2 >= 0 THEN 0"
-			" WHEN published_at IS NULL THEN (CASE WHEN ?3 = 1 THEN 0 ELSE 2 END)"
-			" ELSE 1 END, num DESC LIMIT 1",
-			&st, e);
+	                "SELECT num, title, tlp, matrix, likelihood, impact, rationale, platform,"
+	                " summary, description, solution, changelog, material, created_at,"
+	                " published_at FROM advisory_versions WHERE advisory_id = ?1"
+	                " AND (?2 < 0 OR num = ?2)"
+	                " ORDER BY CASE WHEN ?2 >= 0 THEN 0"
+	                " WHEN published_at IS NULL THEN (CASE WHEN ?3 = 1 THEN 0 ELSE 2 END)"
+	                " ELSE 1 END, num DESC LIMIT 1",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, id);
@@ -574,7 +578,7 @@ static int advisory_next_seq(struct db *db, int year, int64_t *seq, struct err *
 {
 	struct db_stmt *st;
 	int rc = db_prepare(db, "SELECT coalesce(max(seq), 0) + 1 FROM advisories WHERE year = ?1",
-			    &st, e);
+	                    &st, e);
 
 	if (rc != 0)
 		return rc;
@@ -591,12 +595,12 @@ static json_t *input_detail(const struct advisory_version *v)
 
 	advisory_version_label(v->num, label, sizeof(label));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s?}", "version", label, "title", v->title,
-			 "likelihood", v->likelihood, "impact", v->impact, "rationale",
-			 v->rationale);
+	                 "likelihood", v->likelihood, "impact", v->impact, "rationale",
+	                 v->rationale);
 }
 
-int advisory_new(struct db *db, const struct act *act, const struct advisory_input *in,
-		 char *id, size_t idsz, struct err *e)
+int advisory_new(struct db *db, const struct act *act, const struct advisory_input *in, char *id,
+                 size_t idsz, struct err *e)
 {
 	struct advisory_version v;
 	struct db_stmt *st;
@@ -625,9 +629,10 @@ int advisory_new(struct db *db, const struct act *act, const struct advisory_inp
 	prefix = config_get(db, "prefix", "NCSC");
 	snprintf(v.id, sizeof(v.id), "%s-%d-%04d", prefix, year, (int)seq);
 	free(prefix);
-	if ((rc = db_prepare(db, "INSERT INTO advisories (id, year, seq, created_at)"
-				 " VALUES (?1, ?2, ?3, ?4)",
-			     &st, e)) != 0)
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO advisories (id, year, seq, created_at)"
+	                     " VALUES (?1, ?2, ?3, ?4)",
+	                     &st, e)) != 0)
 		goto out;
 	db_bind_text(st, 1, v.id);
 	db_bind_int(st, 2, year);
@@ -651,7 +656,7 @@ out:
 }
 
 int advisory_update(struct db *db, const struct act *act, const char *id,
-		    const struct advisory_input *in, int *num, struct err *e)
+                    const struct advisory_input *in, int *num, struct err *e)
 {
 	struct advisory_version v;
 	char object[96];
@@ -659,7 +664,7 @@ int advisory_update(struct db *db, const struct act *act, const char *id,
 
 	if (in->change == NULL || in->change[0] == '\0')
 		return err_set(e, ERR_USAGE,
-			       "--change TEXT is required: the changelog line of the next version");
+		               "--change TEXT is required: the changelog line of the next version");
 	if ((rc = advisory_load(db, id, NULL, 1, &v, e)) != 0)
 		return rc;
 	if (v.published) {
@@ -675,7 +680,7 @@ int advisory_update(struct db *db, const struct act *act, const char *id,
 		struct buf b;
 		buf_init(&b, TEXT_MAX * 2);
 		buf_printf(&b, "%s%s%s", v.changelog ? v.changelog : "", v.changelog ? "\n" : "",
-			   in->change);
+		           in->change);
 		free(v.changelog);
 		v.changelog = buf_take(&b);
 	}
@@ -702,10 +707,10 @@ static int level_rank(const char *s)
 
 /* Whether `after` changes something constituents must act on, compared with `before`. */
 static int advisory_is_material(const struct advisory_version *before,
-				const struct advisory_version *after)
+                                const struct advisory_version *after)
 {
 	static const int exploit_q[] = {MATRIX_Q_EXPLOIT, MATRIX_Q_EXPLOITED,
-					MATRIX_Q_EXPLOIT_EXPECTED};
+	                                MATRIX_Q_EXPLOIT_EXPECTED};
 
 	if (level_rank(after->likelihood) > level_rank(before->likelihood) ||
 	    level_rank(after->impact) > level_rank(before->impact))
@@ -718,8 +723,8 @@ static int advisory_is_material(const struct advisory_version *before,
 		for (j = 0; j < before->naffects; j++)
 			if (strcmp(after->affects[i].product, before->affects[j].product) == 0)
 				break;
-		if (j == before->naffects || strcmp(after->affects[i].range,
-						    before->affects[j].range) != 0)
+		if (j == before->naffects ||
+		    strcmp(after->affects[i].range, before->affects[j].range) != 0)
 			return 1;
 	}
 	if (after->nfixed > before->nfixed)
@@ -731,7 +736,7 @@ static int advisory_is_material(const struct advisory_version *before,
 }
 
 int advisory_publish(struct db *db, const struct act *act, const char *id, int silent, int force,
-		     int *num, int *material, struct err *e)
+                     int *num, int *material, struct err *e)
 {
 	struct advisory_version draft, prev;
 	struct db_stmt *st;
@@ -745,14 +750,14 @@ int advisory_publish(struct db *db, const struct act *act, const char *id, int s
 	if (draft.published) {
 		advisory_version_free(&draft);
 		return err_set(e, ERR_CONFLICT,
-			       "%s has nothing to publish: `baken advisory update %s ... --change"
-			       " TEXT` writes the next version first",
-			       id, id);
+		               "%s has nothing to publish: `baken advisory update %s ... --change"
+		               " TEXT` writes the next version first",
+		               id, id);
 	}
 	if (draft.num > 0 && (draft.changelog == NULL || draft.changelog[0] == '\0')) {
 		advisory_version_free(&draft);
 		return err_set(e, ERR_INPUT, "%s: version after 1.00 needs a changelog (--change)",
-			       id);
+		               id);
 	}
 	*material = 1;
 	if (draft.num > 0) {
@@ -770,10 +775,11 @@ int advisory_publish(struct db *db, const struct act *act, const char *id, int s
 	if (force)
 		*material = 1;
 	time_format(act->at, when, sizeof(when));
-	rc = db_prepare(db,
-			"UPDATE advisory_versions SET published_at = ?3, material = ?4,"
-			" updated_at = ?3 WHERE advisory_id = ?1 AND num = ?2 AND published_at IS NULL",
-			&st, e);
+	rc = db_prepare(
+	    db,
+	    "UPDATE advisory_versions SET published_at = ?3, material = ?4,"
+	    " updated_at = ?3 WHERE advisory_id = ?1 AND num = ?2 AND published_at IS NULL",
+	    &st, e);
 	if (rc == 0) {
 		db_bind_text(st, 1, id);
 		db_bind_int(st, 2, draft.num);
@@ -787,12 +793,12 @@ int advisory_publish(struct db *db, const struct act *act, const char *id, int s
 		advisory_version_label(draft.num, label, sizeof(label));
 		snprintf(object, sizeof(object), "advisory:%s", id);
 		rc = event_append(db, act, "advisory.publish", object,
-				  json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s?}", "version",
-					    label, "likelihood", draft.likelihood, "impact",
-					    draft.impact, "tlp", draft.tlp, "material", *material,
-					    "silent", silent, "force_alert", force, "change",
-					    draft.changelog),
-				  e);
+		                  json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s?}", "version",
+		                            label, "likelihood", draft.likelihood, "impact",
+		                            draft.impact, "tlp", draft.tlp, "material", *material,
+		                            "silent", silent, "force_alert", force, "change",
+		                            draft.changelog),
+		                  e);
 	}
 	*num = draft.num;
 	advisory_version_free(&draft);
@@ -810,8 +816,7 @@ static json_t *strv_json(char **v, size_t n)
 	return a;
 }
 
-int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **out,
-		     struct err *e)
+int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **out, struct err *e)
 {
 	struct matrix_result r;
 	struct db_stmt *st;
@@ -825,19 +830,19 @@ int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **o
 	time_format(v->published_at, published, sizeof(published));
 	matrix_evaluate(&v->matrix, &r);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "id", v->id, "version", label,
-		      "state", v->published ? "published" : "draft", "title", v->title, "tlp",
-		      v->tlp, "likelihood", v->likelihood, "impact", v->impact, "rationale",
-		      v->rationale);
-	json_object_set_new(o, "classification",
-			    json_sprintf("%s/%s", v->likelihood, v->impact));
-	json_object_set_new(o, "proposal", json_pack("{s:s, s:i, s:s, s:i}", "likelihood",
-						     level_name(r.likelihood), "likelihood_points",
-						     r.likelihood_points, "impact",
-						     level_name(r.impact), "impact_points",
-						     r.impact_points));
+	              "state", v->published ? "published" : "draft", "title", v->title, "tlp",
+	              v->tlp, "likelihood", v->likelihood, "impact", v->impact, "rationale",
+	              v->rationale);
+	json_object_set_new(o, "classification", json_sprintf("%s/%s", v->likelihood, v->impact));
+	json_object_set_new(o, "proposal",
+	                    json_pack("{s:s, s:i, s:s, s:i}", "likelihood",
+	                              level_name(r.likelihood), "likelihood_points",
+	                              r.likelihood_points, "impact", level_name(r.impact),
+	                              "impact_points", r.impact_points));
 	m = json_object();
 	for (int q = 0; q < matrix_question_count(); q++)
-		json_object_set_new(m, matrix_flag(q), json_string(matrix_answer_name(&v->matrix, q)));
+		json_object_set_new(m, matrix_flag(q),
+		                    json_string(matrix_answer_name(&v->matrix, q)));
 	json_object_set_new(o, "matrix", m);
 	a = json_array();
 	n = matrix_consequences(&v->matrix, "nl", lines, MATRIX_MAX_CONSEQUENCES);
@@ -848,17 +853,17 @@ int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **o
 	a = json_array();
 	for (size_t i = 0; i < v->naffects; i++)
 		json_array_append_new(a, json_pack("{s:s, s:s}", "product", v->affects[i].product,
-						   "range", v->affects[i].range));
+		                                   "range", v->affects[i].range));
 	json_object_set_new(o, "affects", a);
 	a = json_array();
 	for (size_t i = 0; i < v->nfixed; i++)
 		json_array_append_new(a, json_pack("{s:s, s:s}", "product", v->fixed[i].product,
-						   "version", v->fixed[i].version));
+		                                   "version", v->fixed[i].version));
 	json_object_set_new(o, "fixed", a);
 	json_object_set_new(o, "platform", v->platform ? json_string(v->platform) : json_null());
 	json_object_set_new(o, "summary", v->summary ? json_string(v->summary) : json_null());
 	json_object_set_new(o, "description",
-			    v->description ? json_string(v->description) : json_null());
+	                    v->description ? json_string(v->description) : json_null());
 	json_object_set_new(o, "solution", v->solution ? json_string(v->solution) : json_null());
 	json_object_set_new(o, "references", strv_json(v->refs, v->nrefs));
 	json_object_set_new(o, "to", strv_json(v->to, v->nto));
@@ -868,10 +873,11 @@ int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **o
 
 	/* the version history: every version up to this one */
 	hist = json_array();
-	rc = db_prepare(db,
-			"SELECT num, likelihood, impact, changelog, published_at FROM advisory_versions"
-			" WHERE advisory_id = ?1 AND num <= ?2 ORDER BY num",
-			&st, e);
+	rc = db_prepare(
+	    db,
+	    "SELECT num, likelihood, impact, changelog, published_at FROM advisory_versions"
+	    " WHERE advisory_id = ?1 AND num <= ?2 ORDER BY num",
+	    &st, e);
 	if (rc == 0) {
 		db_bind_text(st, 1, v->id);
 		db_bind_int(st, 2, v->num);
@@ -879,10 +885,10 @@ int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **o
 			char l[16];
 			advisory_version_label((int)db_col_int(st, 0), l, sizeof(l));
 			json_array_append_new(
-				hist, json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "version", l,
-						"likelihood", db_col_text(st, 1), "impact",
-						db_col_text(st, 2), "change", db_col_text(st, 3),
-						"published_at", db_col_text(st, 4)));
+			    hist,
+			    json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "version", l, "likelihood",
+			              db_col_text(st, 1), "impact", db_col_text(st, 2), "change",
+			              db_col_text(st, 3), "published_at", db_col_text(st, 4)));
 		}
 		db_done(st);
 	}
@@ -901,34 +907,33 @@ int advisory_list(struct db *db, json_t **out, struct err *e)
 	int rc;
 
 	/* per advisory its latest published version, or its draft when none is published */
-	rc = db_prepare(db,
-			"SELECT a.id, v.num, v.published_at, v.likelihood, v.impact, v.tlp, v.title,"
-			" (SELECT count(*) FROM advisory_versions d WHERE d.advisory_id = a.id"
-			"  AND d.published_at IS NULL), a.created_at"
-			" FROM advisories a JOIN advisory_versions v ON v.advisory_id = a.id"
-			" WHERE v.num = coalesce((SELECT max(p.num) FROM advisory_versions p"
-			"  WHERE p.advisory_id = a.id AND p.published_at IS NOT NULL),"
-			"  (SELECT max(p.num) FROM advisory_versions p WHERE p.advisory_id = a.id))"
-			" ORDER BY a.year DESC, a.seq DESC",
-			&st, e);
+	rc =
+	    db_prepare(db,
+	               "SELECT a.id, v.num, v.published_at, v.likelihood, v.impact, v.tlp, v.title,"
+	               " (SELECT count(*) FROM advisory_versions d WHERE d.advisory_id = a.id"
+	               "  AND d.published_at IS NULL), a.created_at"
+	               " FROM advisories a JOIN advisory_versions v ON v.advisory_id = a.id"
+	               " WHERE v.num = coalesce((SELECT max(p.num) FROM advisory_versions p"
+	               "  WHERE p.advisory_id = a.id AND p.published_at IS NOT NULL),"
+	               "  (SELECT max(p.num) FROM advisory_versions p WHERE p.advisory_id = a.id))"
+	               " ORDER BY a.year DESC, a.seq DESC",
+	               &st, e);
 	if (rc != 0)
 		return rc;
 	*out = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		char label[16];
+		char label[16], cls[32];
 		int published = !db_col_is_null(st, 2);
 
 		advisory_version_label((int)db_col_int(st, 1), label, sizeof(label));
+		snprintf(cls, sizeof(cls), "%s/%s", db_col_text(st, 3), db_col_text(st, 4));
 		json_array_append_new(
-			*out,
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
-				  db_col_text(st, 0), "version", label, "state",
-				  published ? "published" : "draft", "classification",
-				  json_string_value(json_sprintf("%s/%s", db_col_text(st, 3),
-								 db_col_text(st, 4))),
-				  "tlp", db_col_text(st, 5), "title", db_col_text(st, 6),
-				  "draft_pending", published && db_col_int(st, 7) > 0, "date",
-				  published ? db_col_text(st, 2) : db_col_text(st, 8)));
+			*out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
+					db_col_text(st, 0), "version", label, "state",
+					published ? "published" : "draft", "classification", cls, "tlp",
+					db_col_text(st, 5), "title", db_col_text(st, 6),
+					"draft_pending", published && db_col_int(st, 7) > 0, "date",
+					published ? db_col_text(st, 2) : db_col_text(st, 8)));
 	}
 	db_done(st);
 	if (rc < 0) {
@@ -947,8 +952,7 @@ static int is_fixed(const struct advisory_version *v, const char *product, const
 	return 0;
 }
 
-int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out,
-		      struct err *e)
+int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out, struct err *e)
 {
 	int rc = 0;
 
@@ -960,10 +964,10 @@ int advisory_affected(struct db *db, const struct advisory_version *v, json_t **
 		if ((rc = range_parse(v->affects[i].range, &r, e)) != 0)
 			break;
 		rc = db_prepare(db,
-				"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count,"
-				" i.internet_facing FROM inventory i JOIN orgs o ON o.id = i.org_id"
-				" WHERE i.product = ?1 ORDER BY i.org_id, i.vkey",
-				&st, e);
+		                "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count,"
+		                " i.internet_facing FROM inventory i JOIN orgs o ON o.id = i.org_id"
+		                " WHERE i.product = ?1 ORDER BY i.org_id, i.vkey",
+		                &st, e);
 		if (rc != 0) {
 			range_free(&r);
 			break;
@@ -978,12 +982,12 @@ int advisory_affected(struct db *db, const struct advisory_version *v, json_t **
 			    is_fixed(v, v->affects[i].product, version))
 				continue;
 			json_array_append_new(
-				*out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "org",
-						db_col_text(st, 0), "name", db_col_text(st, 1), "kind",
-						db_col_text(st, 2), "product", v->affects[i].product,
-						"version", version, "count",
-						(json_int_t)db_col_int(st, 5), "internet_facing",
-						(int)db_col_int(st, 6)));
+			    *out,
+			    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "org",
+			              db_col_text(st, 0), "name", db_col_text(st, 1), "kind",
+			              db_col_text(st, 2), "product", v->affects[i].product,
+			              "version", version, "count", (json_int_t)db_col_int(st, 5),
+			              "internet_facing", (int)db_col_int(st, 6)));
 		}
 		db_done(st);
 		range_free(&r);

@@ -30,10 +30,10 @@ struct advisory_fix {
 /* One version of an advisory, as stored. */
 struct advisory_version {
 	char id[64];
-	int num;        /* 0 is 1.00, 1 is 1.01 */
-	int published;  /* 0 for the draft */
+	int num;       /* 0 is 1.00, 1 is 1.01 */
+	int published; /* 0 for the draft */
 	char *title, *tlp, *likelihood, *impact, *rationale, *platform, *summary, *description,
-		*solution, *changelog;
+	    *solution, *changelog;
 	struct matrix matrix;
 	int material;
 	int64_t created_at, published_at;
@@ -54,7 +54,7 @@ struct advisory_input {
 	const char *title, *tlp, *platform, *summary, *description, *solution, *change;
 	const char *likelihood, *impact, *rationale;
 	const char *disclosed, *reported_to_vendor; /* dates for the vulnerability records */
-	struct matrix matrix;                        /* answers given (-1 = not given) */
+	struct matrix matrix;                       /* answers given (-1 = not given) */
 	const char **cves, **affects, **fixed, **refs, **to;
 	size_t ncves, naffects, nfixed, nrefs, nto;
 };
@@ -65,31 +65,29 @@ void advisory_version_label(int num, char *out, size_t outsz);
 int advisory_version_parse(const char *label, int *num, struct err *e);
 
 /* Writes a new advisory as a draft; its ID (prefix from config, year of act->at) goes to id. */
-int advisory_new(struct db *db, const struct act *act, const struct advisory_input *in,
-		 char *id, size_t idsz, struct err *e);
+int advisory_new(struct db *db, const struct act *act, const struct advisory_input *in, char *id,
+                 size_t idsz, struct err *e);
 /* Changes the draft (in->change is required); *num gets the draft's number. */
 int advisory_update(struct db *db, const struct act *act, const char *id,
-		    const struct advisory_input *in, int *num, struct err *e);
+                    const struct advisory_input *in, int *num, struct err *e);
 /* Publishes the draft as the next version; *num gets its number, *material whether it changes
  * something constituents must act on (first version, raised levels, wider ranges, raised
  * exploit status, new fixes or solution). force/silent override that, and are logged. */
 int advisory_publish(struct db *db, const struct act *act, const char *id, int silent, int force,
-		     int *num, int *material, struct err *e);
+                     int *num, int *material, struct err *e);
 
 /* Loads a version: label NULL means the latest published one, or the draft when none is;
  * draft 1 means the draft when there is one (what `affected` and `update` work on). */
 int advisory_load(struct db *db, const char *id, const char *label, int draft,
-		  struct advisory_version *v, struct err *e);
+                  struct advisory_version *v, struct err *e);
 void advisory_version_free(struct advisory_version *v);
 
 /* The whole record of one version as JSON (with the version history). */
-int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **out,
-		     struct err *e);
+int advisory_to_json(struct db *db, const struct advisory_version *v, json_t **out, struct err *e);
 /* One row per advisory: id, version, state, classification, tlp, title, date. */
 int advisory_list(struct db *db, json_t **out, struct err *e);
 /* Every inventory row in an affected range of the version (and not at a fixed version), with
  * the organisation's name and kind. */
-int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out,
-		      struct err *e);
+int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out, struct err *e);
 
 #endif

@@ -14,15 +14,15 @@ struct config_key {
 };
 
 static const struct config_key config_keys[] = {
-	{"prefix", 0, "advisory ID prefix (NCSC-2019-0353)"},
-	{"site.url", 0, "base of every absolute URL"},
-	{"site.name", 0, "the CSIRT's name on pages and in mails"},
-	{"smtp.url", 0, "mail server, e.g. smtp://127.0.0.1:25"},
-	{"smtp.from", 0, "sender address of alerts"},
-	{"smtp.user", 0, "SMTP user name"},
-	{"smtp.password", 1, "SMTP password"},
-	{"signing.key", 0, "OpenPGP key fingerprint used to sign advisories"},
-	{NULL, 0, NULL},
+    {"prefix", 0, "advisory ID prefix (NCSC-2019-0353)"},
+    {"site.url", 0, "base of every absolute URL"},
+    {"site.name", 0, "the CSIRT's name on pages and in mails"},
+    {"smtp.url", 0, "mail server, e.g. smtp://127.0.0.1:25"},
+    {"smtp.from", 0, "sender address of alerts"},
+    {"smtp.user", 0, "SMTP user name"},
+    {"smtp.password", 1, "SMTP password"},
+    {"signing.key", 0, "OpenPGP key fingerprint used to sign advisories"},
+    {NULL, 0, NULL},
 };
 
 static const struct config_key *config_find(const char *key)
@@ -57,14 +57,14 @@ static int prefix_check(const char *v, struct err *e)
 		if (!isupper((unsigned char)v[i]) && !isdigit((unsigned char)v[i]))
 			n = 0;
 	if (n == 0 || n > 16)
-		return err_set(e, ERR_INPUT,
-			       "bad prefix \"%s\": expected 1-16 capital letters or digits, e.g. NCSC",
-			       v);
+		return err_set(
+		    e, ERR_INPUT,
+		    "bad prefix \"%s\": expected 1-16 capital letters or digits, e.g. NCSC", v);
 	return 0;
 }
 
 int config_set(struct db *db, const struct act *act, const char *key, const char *value,
-	       struct err *e)
+               struct err *e)
 {
 	const struct config_key *k = config_find(key);
 	struct db_stmt *st;
@@ -85,11 +85,11 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 	if (strcmp(key, "site.url") == 0 && strncmp(value, "http://", 7) != 0 &&
 	    strncmp(value, "https://", 8) != 0)
 		return err_set(e, ERR_INPUT, "site.url \"%s\": expected an http:// or https:// URL",
-			       value);
+		               value);
 	rc = db_prepare(db,
-			"INSERT INTO config (key, value) VALUES (?1, ?2)"
-			" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-			&st, e);
+	                "INSERT INTO config (key, value) VALUES (?1, ?2)"
+	                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, key);
@@ -100,7 +100,7 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 		return rc;
 	snprintf(object, sizeof(object), "config:%s", key);
 	return event_append(db, act, "config.set", object,
-			    json_pack("{s:s}", "value", k->secret ? "(secret)" : value), e);
+	                    json_pack("{s:s}", "value", k->secret ? "(secret)" : value), e);
 }
 
 int config_list(struct db *db, json_t **out, struct err *e)
@@ -109,8 +109,9 @@ int config_list(struct db *db, json_t **out, struct err *e)
 	for (const struct config_key *k = config_keys; k->key; k++) {
 		char *v = config_get(db, k->key, NULL);
 
-		json_array_append_new(*out, json_pack("{s:s, s:s?, s:s}", "key", k->key, "value",
-						      v && k->secret ? "(set)" : v, "help", k->help));
+		json_array_append_new(*out,
+		                      json_pack("{s:s, s:s?, s:s}", "key", k->key, "value",
+		                                v && k->secret ? "(set)" : v, "help", k->help));
 		free(v);
 	}
 	(void)e;

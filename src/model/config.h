@@ -14,7 +14,7 @@ char *config_get(struct db *db, const char *key, const char *def);
 /* Sets key (one of the known keys; the error lists them) and logs the change; secrets are
  * logged without their value. */
 int config_set(struct db *db, const struct act *act, const char *key, const char *value,
-	       struct err *e);
+               struct err *e);
 /* Every setting as a JSON array of {key, value}; secret values are shown as "(set)". */
 int config_list(struct db *db, json_t **out, struct err *e);
 

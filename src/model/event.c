@@ -14,8 +14,8 @@ static const char genesis[] = "0000000000000000000000000000000000000000000000000
 /* The hash of one entry: every field, each ended by a unit separator, then the previous hash.
  * The id is in it, so moving an entry breaks the chain as surely as changing it. */
 static void event_hash(int64_t id, const char *actor, const char *action, const char *object,
-		       const char *occurred, const char *recorded, const char *detail,
-		       const char *prev, char out[65])
+                       const char *occurred, const char *recorded, const char *detail,
+                       const char *prev, char out[65])
 {
 	crypto_hash_sha256_state st;
 	unsigned char h[crypto_hash_sha256_BYTES];
@@ -42,7 +42,7 @@ static void event_hash(int64_t id, const char *actor, const char *action, const 
 }
 
 int event_append(struct db *db, const struct act *act, const char *action, const char *object,
-		 json_t *detail, struct err *e)
+                 json_t *detail, struct err *e)
 {
 	struct db_stmt *st;
 	char occurred[32], recorded[32], prev[65], hash[65];
@@ -70,9 +70,9 @@ int event_append(struct db *db, const struct act *act, const char *action, const
 	time_format(time_now(), recorded, sizeof(recorded));
 	event_hash(id, act->actor, action, object, occurred, recorded, text, prev, hash);
 	rc = db_prepare(db,
-			"INSERT INTO events (id, actor, action, object, occurred_at, recorded_at,"
-			" detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-			&st, e);
+	                "INSERT INTO events (id, actor, action, object, occurred_at, recorded_at,"
+	                " detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	                &st, e);
 	if (rc != 0)
 		goto out;
 	db_bind_int(st, 1, id);
@@ -103,9 +103,9 @@ int event_verify(struct db *db, struct event_check *r, struct err *e)
 	memcpy(prev, genesis, sizeof(prev));
 	memcpy(r->head, genesis, sizeof(r->head));
 	rc = db_prepare(db,
-			"SELECT id, actor, action, object, occurred_at, recorded_at, detail,"
-			" prev_hash, hash FROM events ORDER BY id",
-			&st, e);
+	                "SELECT id, actor, action, object, occurred_at, recorded_at, detail,"
+	                " prev_hash, hash FROM events ORDER BY id",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	while ((rc = db_step(st, e)) == DB_ROW) {
@@ -115,26 +115,27 @@ int event_verify(struct db *db, struct event_check *r, struct err *e)
 		if (id != expect) {
 			r->bad_id = id;
 			err_set(e, ERR_CONFLICT,
-				"event chain broken at entry %lld: entry %lld is missing or moved",
-				(long long)id, (long long)expect);
+			        "event chain broken at entry %lld: entry %lld is missing or moved",
+			        (long long)id, (long long)expect);
 			break;
 		}
 		if (strcmp(stored_prev, prev) != 0) {
 			r->bad_id = id;
-			err_set(e, ERR_CONFLICT,
-				"event chain broken at entry %lld: it does not follow the entry before"
-				" it (an entry was removed, changed or reordered)",
-				(long long)id);
+			err_set(
+			    e, ERR_CONFLICT,
+			    "event chain broken at entry %lld: it does not follow the entry before"
+			    " it (an entry was removed, changed or reordered)",
+			    (long long)id);
 			break;
 		}
 		event_hash(id, db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
-			   db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6), prev, hash);
+		           db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6), prev, hash);
 		if (strcmp(hash, stored) != 0) {
 			r->bad_id = id;
 			err_set(e, ERR_CONFLICT,
-				"event chain broken at entry %lld: its content was changed after it"
-				" was recorded",
-				(long long)id);
+			        "event chain broken at entry %lld: its content was changed after it"
+			        " was recorded",
+			        (long long)id);
 			break;
 		}
 		memcpy(prev, hash, sizeof(prev));

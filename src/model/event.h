@@ -21,12 +21,12 @@ struct act {
 /* Appends an event inside the caller's transaction. detail (a JSON object, may be NULL) is
  * stolen. */
 int event_append(struct db *db, const struct act *act, const char *action, const char *object,
-		 json_t *detail, struct err *e);
+                 json_t *detail, struct err *e);
 
 struct event_check {
-	int64_t count;    /* entries checked */
-	int64_t bad_id;   /* first entry where the chain breaks, 0 when whole */
-	char head[65];    /* hash of the last entry */
+	int64_t count;  /* entries checked */
+	int64_t bad_id; /* first entry where the chain breaks, 0 when whole */
+	char head[65];  /* hash of the last entry */
 };
 
 /* Recomputes the chain. Returns 0 whether or not it holds (see r->bad_id, and the message in

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const exploit_statuses[] = {"none", "poc", "public", "active",
-					       "active-state-actor", NULL};
+static const char *const exploit_statuses[] = {
+    "none", "poc", "public", "active", "active-state-actor", NULL};
 
 int vuln_exploit_rank(const char *status)
 {
@@ -37,7 +37,7 @@ static const char *vuln_status_from_matrix(const struct matrix *m)
 }
 
 static int vuln_check_date(const char *what, const char *text, char *out, size_t outsz,
-			   struct err *e)
+                           struct err *e)
 {
 	int64_t t;
 
@@ -49,8 +49,8 @@ static int vuln_check_date(const char *what, const char *text, char *out, size_t
 	return 0;
 }
 
-static int vuln_exec(struct db *db, const char *sql, const char *a, const char *b,
-		     const char *c, const char *d, struct err *e)
+static int vuln_exec(struct db *db, const char *sql, const char *a, const char *b, const char *c,
+                     const char *d, struct err *e)
 {
 	struct db_stmt *st;
 	int rc = db_prepare(db, sql, &st, e);
@@ -67,7 +67,7 @@ static int vuln_exec(struct db *db, const char *sql, const char *a, const char *
 }
 
 int vuln_record(struct db *db, const struct act *act, const struct advisory_version *v,
-		const char *disclosed, const char *reported_to_vendor, struct err *e)
+                const char *disclosed, const char *reported_to_vendor, struct err *e)
 {
 	const char *status = vuln_status_from_matrix(&v->matrix);
 	char now[32], dis[32] = "", rep[32] = "";
@@ -75,7 +75,7 @@ int vuln_record(struct db *db, const struct act *act, const struct advisory_vers
 
 	if ((rc = vuln_check_date("--disclosed", disclosed, dis, sizeof(dis), e)) != 0 ||
 	    (rc = vuln_check_date("--reported-to-vendor", reported_to_vendor, rep, sizeof(rep),
-				  e)) != 0)
+	                          e)) != 0)
 		return rc;
 	time_format(act->at, now, sizeof(now));
 	for (size_t i = 0; i < v->ncves; i++) {
@@ -84,12 +84,13 @@ int vuln_record(struct db *db, const struct act *act, const struct advisory_vers
 		char *old = NULL;
 
 		rc = vuln_exec(db,
-			       "INSERT INTO vulns (cve, title, learned, updated_at)"
-			       " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (cve) DO NOTHING",
-			       cve, v->title, now, NULL, e);
+		               "INSERT INTO vulns (cve, title, learned, updated_at)"
+		               " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (cve) DO NOTHING",
+		               cve, v->title, now, NULL, e);
 		if (rc != 0)
 			return rc;
-		if ((rc = db_prepare(db, "SELECT exploit_status FROM vulns WHERE cve = ?1", &st, e)))
+		if ((rc =
+		         db_prepare(db, "SELECT exploit_status FROM vulns WHERE cve = ?1", &st, e)))
 			return rc;
 		db_bind_text(st, 1, cve);
 		if ((rc = db_step(st, e)) == DB_ROW)
@@ -100,39 +101,40 @@ int vuln_record(struct db *db, const struct act *act, const struct advisory_vers
 		rc = 0;
 		if (vuln_exploit_rank(status) > vuln_exploit_rank(old)) {
 			rc = vuln_exec(db,
-				       "UPDATE vulns SET exploit_status = ?2, updated_at = ?3"
-				       " WHERE cve = ?1",
-				       cve, status, now, NULL, e);
+			               "UPDATE vulns SET exploit_status = ?2, updated_at = ?3"
+			               " WHERE cve = ?1",
+			               cve, status, now, NULL, e);
 			if (rc == 0) {
 				char object[64];
 				snprintf(object, sizeof(object), "vuln:%s", cve);
-				rc = event_append(db, act, "vuln.exploit_status", object,
-						  json_pack("{s:s, s:s}", "from", old, "to", status),
-						  e);
+				rc = event_append(
+				    db, act, "vuln.exploit_status", object,
+				    json_pack("{s:s, s:s}", "from", old, "to", status), e);
 			}
 		}
 		free(old);
 		if (rc == 0 && dis[0])
-			rc = vuln_exec(db, "UPDATE vulns SET disclosed = ?2 WHERE cve = ?1", cve, dis,
-				       NULL, NULL, e);
+			rc = vuln_exec(db, "UPDATE vulns SET disclosed = ?2 WHERE cve = ?1", cve,
+			               dis, NULL, NULL, e);
 		if (rc == 0 && rep[0])
-			rc = vuln_exec(db, "UPDATE vulns SET reported_to_vendor = ?2 WHERE cve = ?1",
-				       cve, rep, NULL, NULL, e);
+			rc =
+			    vuln_exec(db, "UPDATE vulns SET reported_to_vendor = ?2 WHERE cve = ?1",
+			              cve, rep, NULL, NULL, e);
 		if (rc == 0 && v->fixed && v->nfixed)
-			rc = vuln_exec(db,
-				       "UPDATE vulns SET mitigation_status = 'patch' WHERE cve = ?1",
-				       cve, NULL, NULL, NULL, e);
+			rc = vuln_exec(
+			    db, "UPDATE vulns SET mitigation_status = 'patch' WHERE cve = ?1", cve,
+			    NULL, NULL, NULL, e);
 		for (size_t j = 0; rc == 0 && j < v->naffects; j++)
 			rc = vuln_exec(db,
-				       "INSERT INTO vuln_products (cve, product, range)"
-				       " VALUES (?1, ?2, ?3) ON CONFLICT (cve, product)"
-				       " DO UPDATE SET range = excluded.range",
-				       cve, v->affects[j].product, v->affects[j].range, NULL, e);
+			               "INSERT INTO vuln_products (cve, product, range)"
+			               " VALUES (?1, ?2, ?3) ON CONFLICT (cve, product)"
+			               " DO UPDATE SET range = excluded.range",
+			               cve, v->affects[j].product, v->affects[j].range, NULL, e);
 		for (size_t j = 0; rc == 0 && j < v->nfixed; j++)
 			rc = vuln_exec(db,
-				       "INSERT INTO vuln_fixed (cve, product, version)"
-				       " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-				       cve, v->fixed[j].product, v->fixed[j].version, NULL, e);
+			               "INSERT INTO vuln_fixed (cve, product, version)"
+			               " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			               cve, v->fixed[j].product, v->fixed[j].version, NULL, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -149,32 +151,32 @@ static int vuln_lists(struct db *db, const char *cve, json_t *o, struct err *e)
 	json_object_set_new(o, "products", products);
 	json_object_set_new(o, "fixed", fixed);
 	json_object_set_new(o, "advisories", advisories);
-	rc = db_prepare(db, "SELECT product, range FROM vuln_products WHERE cve = ?1 ORDER BY product",
-			&st, e);
+	rc = db_prepare(
+	    db, "SELECT product, range FROM vuln_products WHERE cve = ?1 ORDER BY product", &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, cve);
 	while ((rc = db_step(st, e)) == DB_ROW)
-		json_array_append_new(products, json_pack("{s:s, s:s}", "product", db_col_text(st, 0),
-							  "range", db_col_text(st, 1)));
+		json_array_append_new(products,
+		                      json_pack("{s:s, s:s}", "product", db_col_text(st, 0),
+		                                "range", db_col_text(st, 1)));
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	rc = db_prepare(db,
-			"SELECT product, version FROM vuln_fixed WHERE cve = ?1 ORDER BY product, version",
-			&st, e);
+	rc = db_prepare(
+	    db, "SELECT product, version FROM vuln_fixed WHERE cve = ?1 ORDER BY product, version",
+	    &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, cve);
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(fixed, json_pack("{s:s, s:s}", "product", db_col_text(st, 0),
-						       "version", db_col_text(st, 1)));
+		                                       "version", db_col_text(st, 1)));
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	rc = db_prepare(db,
-			"SELECT DISTINCT advisory_id FROM advisory_cves WHERE cve = ?1 ORDER BY 1", &st,
-			e);
+	rc = db_prepare(
+	    db, "SELECT DISTINCT advisory_id FROM advisory_cves WHERE cve = ?1 ORDER BY 1", &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, cve);
@@ -185,17 +187,17 @@ static int vuln_lists(struct db *db, const char *cve, json_t *o, struct err *e)
 }
 
 static const char vuln_select[] =
-	"SELECT cve, title, exploit_status, mitigation_status, reported_to_vendor, disclosed,"
-	" learned, kev_date, updated_at FROM vulns WHERE ?1 IS NULL OR cve = ?1 ORDER BY cve";
+    "SELECT cve, title, exploit_status, mitigation_status, reported_to_vendor, disclosed,"
+    " learned, kev_date, updated_at FROM vulns WHERE ?1 IS NULL OR cve = ?1 ORDER BY cve";
 
 static json_t *vuln_row(struct db_stmt *st)
 {
 	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s}", "cve",
-			 db_col_text(st, 0), "title", db_col_text(st, 1), "exploit_status",
-			 db_col_text(st, 2), "mitigation_status", db_col_text(st, 3),
-			 "reported_to_vendor", db_col_text(st, 4), "disclosed", db_col_text(st, 5),
-			 "learned", db_col_text(st, 6), "kev_date", db_col_text(st, 7),
-			 "updated_at", db_col_text(st, 8));
+	                 db_col_text(st, 0), "title", db_col_text(st, 1), "exploit_status",
+	                 db_col_text(st, 2), "mitigation_status", db_col_text(st, 3),
+	                 "reported_to_vendor", db_col_text(st, 4), "disclosed", db_col_text(st, 5),
+	                 "learned", db_col_text(st, 6), "kev_date", db_col_text(st, 7),
+	                 "updated_at", db_col_text(st, 8));
 }
 
 static int vuln_query(struct db *db, const char *cve, json_t **out, struct err *e)

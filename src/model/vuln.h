@@ -19,7 +19,7 @@ int vuln_exploit_rank(const char *status);
  * versions, the exploit status the matrix answers imply (it only rises), and the dates given
  * (ISO 8601; NULL leaves a date as it is). The date learned of is the first time seen. */
 int vuln_record(struct db *db, const struct act *act, const struct advisory_version *v,
-		const char *disclosed, const char *reported_to_vendor, struct err *e);
+                const char *disclosed, const char *reported_to_vendor, struct err *e);
 
 /* A JSON array: cve, title, exploit_status, products, advisories. */
 int vuln_list(struct db *db, json_t **out, struct err *e);

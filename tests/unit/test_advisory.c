@@ -22,33 +22,33 @@ struct fixture {
 };
 
 static const char *citrix_affects[] = {"citrix:adc:>=13.0|<13.0.47.24",
-				       "citrix:gateway:>=12.1|<12.1.55.18"};
+                                       "citrix:gateway:>=12.1|<12.1.55.18"};
 static const char *citrix_cves[] = {"CVE-2019-19781"};
 
 /* the medium/high answers of the Citrix case */
 static void medium_high(struct matrix *m)
 {
 	static const char *mh = "default-config=yes,exploit=none,details=somewhat,access=internet,"
-				"credentials=none,complexity=average,interaction=none,exploited=no,"
-				"exploit-expected=no,fix-available=none,dos=no,code-exec=root,"
-				"remote=no,privesc=no,leak=no";
+	                        "credentials=none,complexity=average,interaction=none,exploited=no,"
+	                        "exploit-expected=no,fix-available=none,dos=no,code-exec=root,"
+	                        "remote=no,privesc=no,leak=no";
 	assert_int_equal(matrix_from_text(mh, m, NULL), 0);
 }
 
 static int setup(void **state)
 {
 	static const struct org_fields orgs[] = {
-		{"min-a", "Ministerie A", "ministry", NULL, NULL},
-		{"agency-a1", "Dienst A1", "agency", "min-a", NULL},
-		{"vital-e", "Energie E", "vital", NULL, "energy"},
-		{"other-x", "Gemeente X", "other", NULL, NULL},
+	    {"min-a", "Ministerie A", "ministry", NULL, NULL},
+	    {"agency-a1", "Dienst A1", "agency", "min-a", NULL},
+	    {"vital-e", "Energie E", "vital", NULL, "energy"},
+	    {"other-x", "Gemeente X", "other", NULL, NULL},
 	};
 	static const struct inventory_row inv[] = {
-		{"agency-a1", "citrix:adc", "13.0-47.22", 2, 1},
-		{"vital-e", "citrix:adc", "13.0-47.24", 1, 1},
-		{"other-x", "citrix:gateway", "12.1-50.31", 1, 0},
-		{"min-a", "citrix:adc", "12.1-50.31", 1, 0},
-		{"vital-e", "citrix:gateway", "12.1-49.23", 3, 1},
+	    {"agency-a1", "citrix:adc", "13.0-47.22", 2, 1},
+	    {"vital-e", "citrix:adc", "13.0-47.24", 1, 1},
+	    {"other-x", "citrix:gateway", "12.1-50.31", 1, 0},
+	    {"min-a", "citrix:adc", "12.1-50.31", 1, 0},
+	    {"vital-e", "citrix:gateway", "12.1-49.23", 3, 1},
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	int fd;
@@ -133,7 +133,7 @@ static void test_versions_and_frozen_publication(void **state)
 	assert_int_equal(material, 1);
 	/* nothing to publish until an update */
 	assert_int_equal(advisory_publish(f->db, &f->act, id, 0, 0, &num, &material, NULL),
-			 ERR_CONFLICT);
+	                 ERR_CONFLICT);
 	memset(&in, 0, sizeof(in));
 	matrix_init(&in.matrix);
 	matrix_set(&in.matrix, "exploit", "poc", NULL);
@@ -155,9 +155,9 @@ static void test_versions_and_frozen_publication(void **state)
 	assert_string_equal(v.changelog, "Inschaling verhoogd naar high/high");
 	advisory_version_free(&v);
 	/* the store itself refuses to change a published version */
-	assert_int_equal(db_exec(f->db, "UPDATE advisory_versions SET title = 'x' WHERE num = 0",
-				 NULL),
-			 ERR_CONFLICT);
+	assert_int_equal(
+	    db_exec(f->db, "UPDATE advisory_versions SET title = 'x' WHERE num = 0", NULL),
+	    ERR_CONFLICT);
 }
 
 static void test_text_only_update_is_not_material(void **state)
@@ -275,15 +275,13 @@ static void test_version_labels(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ids_numbered_per_year, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_versions_and_frozen_publication, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_text_only_update_is_not_material, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_deviation_needs_rationale, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_affected_exact_set, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input_refused, setup, teardown),
-		cmocka_unit_test(test_version_labels),
+	    cmocka_unit_test_setup_teardown(test_ids_numbered_per_year, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_versions_and_frozen_publication, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_only_update_is_not_material, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deviation_needs_rationale, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_affected_exact_set, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_input_refused, setup, teardown),
+	    cmocka_unit_test(test_version_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

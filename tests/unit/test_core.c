@@ -71,9 +71,16 @@ static void test_time_parse_forms(void **state)
 
 static void test_time_parse_refuses(void **state)
 {
-	static const char *bad[] = {"",           "2019",          "2019-13-01", "2019-02-30",
-				    "2019-12-18T25:00", "2019-12-18X", "2019-12-18T10:00:00Q",
-				    "18-12-2019", "2019-1-1",      "2019-12-18T10:00:00+1"};
+	static const char *bad[] = {"",
+	                            "2019",
+	                            "2019-13-01",
+	                            "2019-02-30",
+	                            "2019-12-18T25:00",
+	                            "2019-12-18X",
+	                            "2019-12-18T10:00:00Q",
+	                            "18-12-2019",
+	                            "2019-1-1",
+	                            "2019-12-18T10:00:00+1"};
 	struct err e = {0, ""};
 	int64_t t;
 
@@ -109,9 +116,12 @@ static void test_strlcpy_safe_truncates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_grows_and_caps),  cmocka_unit_test(test_buf_take),
-		cmocka_unit_test(test_time_parse_forms),    cmocka_unit_test(test_time_parse_refuses),
-		cmocka_unit_test(test_err_wrap_prefixes),   cmocka_unit_test(test_strlcpy_safe_truncates),
+	    cmocka_unit_test(test_buf_grows_and_caps),
+	    cmocka_unit_test(test_buf_take),
+	    cmocka_unit_test(test_time_parse_forms),
+	    cmocka_unit_test(test_time_parse_refuses),
+	    cmocka_unit_test(test_err_wrap_prefixes),
+	    cmocka_unit_test(test_strlcpy_safe_truncates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

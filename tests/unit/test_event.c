@@ -33,9 +33,9 @@ static int setup(void **state)
 	assert_int_equal(db_begin(f->db, NULL), 0);
 	for (int i = 0; i < 6; i++) {
 		snprintf(object, sizeof(object), "org:o%d", i);
-		assert_int_equal(event_append(f->db, &act, "org.add", object,
-					      json_pack("{s:i}", "n", i), NULL),
-				 0);
+		assert_int_equal(
+		    event_append(f->db, &act, "org.add", object, json_pack("{s:i}", "n", i), NULL),
+		    0);
 	}
 	assert_int_equal(db_commit(f->db, NULL), 0);
 	*state = f;
@@ -60,10 +60,8 @@ static int teardown(void **state)
 /* Tampering needs the triggers gone, as an attacker with file access would do. */
 static void drop_triggers(struct db *db)
 {
-	assert_int_equal(db_exec(db,
-				 "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete",
-				 NULL),
-			 0);
+	assert_int_equal(
+	    db_exec(db, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete", NULL), 0);
 }
 
 static void test_intact_chain_verifies(void **state)
@@ -94,8 +92,8 @@ static void test_changed_entry_is_named(void **state)
 	struct err e = {0, ""};
 
 	drop_triggers(f->db);
-	assert_int_equal(db_exec(f->db, "UPDATE events SET detail = '{\"n\":9}' WHERE id = 4", NULL),
-			 0);
+	assert_int_equal(
+	    db_exec(f->db, "UPDATE events SET detail = '{\"n\":9}' WHERE id = 4", NULL), 0);
 	assert_int_equal(event_verify(f->db, &r, &e), 0);
 	assert_int_equal(r.bad_id, 4);
 	assert_non_null(strstr(e.msg, "entry 4"));
@@ -134,11 +132,11 @@ static void test_reordered_entries_are_found(void **state)
 	drop_triggers(f->db);
 	/* swap the contents of entries 2 and 5, keeping each entry's stored hashes */
 	assert_int_equal(db_exec(f->db,
-				 "UPDATE events SET id = 100 WHERE id = 2;"
-				 "UPDATE events SET id = 2 WHERE id = 5;"
-				 "UPDATE events SET id = 5 WHERE id = 100;",
-				 NULL),
-			 0);
+	                         "UPDATE events SET id = 100 WHERE id = 2;"
+	                         "UPDATE events SET id = 2 WHERE id = 5;"
+	                         "UPDATE events SET id = 5 WHERE id = 100;",
+	                         NULL),
+	                 0);
 	assert_int_equal(event_verify(f->db, &r, NULL), 0);
 	assert_int_equal(r.bad_id, 2);
 }
@@ -146,13 +144,13 @@ static void test_reordered_entries_are_found(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_intact_chain_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_refuses_changes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_changed_entry_is_named, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_removed_entry_is_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_removed_last_entries_change_the_head, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_reordered_entries_are_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_intact_chain_verifies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_refuses_changes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_changed_entry_is_named, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_removed_entry_is_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_removed_last_entries_change_the_head, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_reordered_entries_are_found, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,10 +10,10 @@
 #include "cli/opt.h"
 
 static const struct opt_spec specs[] = {
-	{"title", OPT_VALUE, "T", ""},
-	{"to", OPT_LIST, "ORG", ""},
-	{"silent", OPT_FLAG, NULL, ""},
-	{NULL, 0, NULL, NULL},
+    {"title", OPT_VALUE, "T", ""},
+    {"to", OPT_LIST, "ORG", ""},
+    {"silent", OPT_FLAG, NULL, ""},
+    {NULL, 0, NULL, NULL},
 };
 
 static int is_extra(const char *name)
@@ -88,10 +88,10 @@ static void test_negative_looking_values_are_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lists_take_values_until_next_option),
-		cmocka_unit_test(test_equals_form_and_extra),
-		cmocka_unit_test(test_refusals_are_usage_errors),
-		cmocka_unit_test(test_negative_looking_values_are_values),
+	    cmocka_unit_test(test_lists_take_values_until_next_option),
+	    cmocka_unit_test(test_equals_form_and_extra),
+	    cmocka_unit_test(test_refusals_are_usage_errors),
+	    cmocka_unit_test(test_negative_looking_values_are_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

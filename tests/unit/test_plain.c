@@ -12,8 +12,8 @@
 
 static char *cves[] = {"CVE-2019-19781"};
 static struct advisory_affect affects[] = {
-	{"citrix:adc", ">=10.5|<10.5.70.12|>=13.0|<13.0.47.24"},
-	{"citrix:gateway", ">=12.1|<12.1.55.18"},
+    {"citrix:adc", ">=10.5|<10.5.70.12|>=13.0|<13.0.47.24"},
+    {"citrix:gateway", ">=12.1|<12.1.55.18"},
 };
 static struct advisory_fix fixed[] = {{"citrix:adc", "13.0-47.24"}, {"citrix:adc", "10.5-70.12"}};
 
@@ -66,20 +66,21 @@ static void test_header_fields_aligned(void **state)
 	assert_non_null(strstr(s, "\nCVE ID          : CVE-2019-19781\n"));
 	/* the consequence line continues the Schade field */
 	assert_non_null(strstr(s, "\nSchade          : high\n                  Uitvoeren van "
-				  "willekeurige code (root/admin-rechten)\n"));
+	                          "willekeurige code (root/admin-rechten)\n"));
 	assert_non_null(strstr(s, "\nUitgiftedatum   : 20191224\n"));
-	assert_non_null(strstr(s, "\nToepassing      : citrix:adc\n                  citrix:gateway\n"));
+	assert_non_null(
+	    strstr(s, "\nToepassing      : citrix:adc\n                  citrix:gateway\n"));
 	assert_non_null(strstr(s, "\nVersie(s)       : citrix:adc >=10.5|<10.5.70.12\n"
-				  "                  citrix:adc >=13.0|<13.0.47.24\n"));
+	                          "                  citrix:adc >=13.0|<13.0.47.24\n"));
 	assert_non_null(strstr(s, "\nPlatform(s)     : Citrix ADC\n"));
 	free(s);
 }
 
 static void test_sections_in_order(void **state)
 {
-	static const char *order[] = {"\nUpdate\n",       "\nSamenvatting\n",
-				      "\nGevolgen\n",     "\nBeschrijving\n",
-				      "\nMogelijke oplossingen\n", "\nVrijwaringsverklaring\n"};
+	static const char *order[] = {
+	    "\nUpdate\n",       "\nSamenvatting\n",          "\nGevolgen\n",
+	    "\nBeschrijving\n", "\nMogelijke oplossingen\n", "\nVrijwaringsverklaring\n"};
 	struct advisory_version v;
 	const char *at;
 	char *s;
@@ -150,21 +151,21 @@ static void test_wrap_keeps_words_and_items(void **state)
 	(void)state;
 	buf_init(&b, BUF_MAX_DEFAULT);
 	plain_wrap(&b, "een twee drie vier vijf zes\n- item een\n- item twee\n\nnieuwe alinea", 2,
-		   14);
+	           14);
 	assert_string_equal(buf_str(&b), "  een twee\n  drie vier\n  vijf zes\n  - item een\n"
-					 "  - item twee\n\n  nieuwe\n  alinea\n");
+	                                 "  - item twee\n\n  nieuwe\n  alinea\n");
 	buf_free(&b);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header_fields_aligned),
-		cmocka_unit_test(test_sections_in_order),
-		cmocka_unit_test(test_first_version_has_no_update_section),
-		cmocka_unit_test(test_english_labels),
-		cmocka_unit_test(test_tlp_marking_on_top),
-		cmocka_unit_test(test_wrap_keeps_words_and_items),
+	    cmocka_unit_test(test_header_fields_aligned),
+	    cmocka_unit_test(test_sections_in_order),
+	    cmocka_unit_test(test_first_version_has_no_update_section),
+	    cmocka_unit_test(test_english_labels),
+	    cmocka_unit_test(test_tlp_marking_on_top),
+	    cmocka_unit_test(test_wrap_keeps_words_and_items),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
