@@ -148,7 +148,7 @@ void cli_print_object(struct cli_ctx *c, json_t *obj, const char *const *keys)
 int cli_operand(struct cli_ctx *c, size_t i, const char *what, const char **out)
 {
 	if (i >= c->opts.noperands)
-		return err_set(&c->err, ERR_USAGE, "%s: missing %s", c->command, what);
+		return err_set(&c->err, ERR_USAGE, "missing %s", what);
 	*out = c->opts.operands[i];
 	return 0;
 }
@@ -157,6 +157,6 @@ int cli_required(struct cli_ctx *c, const char *name, const char **out)
 {
 	*out = opt_get(&c->opts, name);
 	if (*out == NULL)
-		return err_set(&c->err, ERR_USAGE, "%s: --%s is required", c->command, name);
+		return err_set(&c->err, ERR_USAGE, "--%s is required", name);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "core/buf.h"
 #include "formats/plain.h"
 #include "model/advisory.h"
+#include "model/alert.h"
 #include "model/vuln.h"
 
 #include <string.h>
@@ -148,7 +149,9 @@ const struct opt_spec cmd_advisory_publish_opts[] = {
 
 int cmd_advisory_publish(struct cli_ctx *c)
 {
+	struct alert_counts n = {0};
 	const char *id;
+	char label[16];
 	int rc, num = 0, material = 0;
 
 	if ((rc = cli_operand(c, 0, "ID", &id)) != 0 || (rc = cli_open(c)) != 0)
@@ -156,8 +159,19 @@ int cmd_advisory_publish(struct cli_ctx *c)
 	rc = advisory_publish(c->db, &c->act, id, opt_has(&c->opts, "silent"),
 	                      opt_has(&c->opts, "force-alert"), &num, &material, &c->err);
 	if (rc == 0)
-		print_version_result(c, id, num, "published");
-	return cli_finish(c, rc);
+		rc = alert_on_publish(c->db, &c->act, id, num, material, &n, &c->err);
+	rc = cli_finish(c, rc);
+	if (rc != 0)
+		return rc;
+	advisory_version_label(num, label, sizeof(label));
+	cli_print_object(c,
+			 json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "id", id, "version",
+				   label, "state", "published", "material", material, "organisations",
+				   (json_int_t)n.organisations, "email", (json_int_t)n.email,
+				   "webhook", (json_int_t)n.webhook, "call", (json_int_t)n.call),
+			 (const char *const[]){"id", "version", "state", "material", "organisations",
+					       "email", "webhook", "call", NULL});
+	return 0;
 }
 
 const struct opt_spec cmd_advisory_show_opts[] = {

@@ -1,5 +1,6 @@
 /* cmd_inventory.c: `baken inventory ...` */
 #include "cli/commands.h"
+#include "domain/product.h"
 #include "model/inventory.h"
 
 #include <stdlib.h>
@@ -36,11 +37,18 @@ int cmd_inventory_add(struct cli_ctx *c)
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	rc = cli_finish(c, inventory_put(c->db, &c->act, &r, 1, &c->err));
-	if (rc == 0)
+	if (rc == 0) {
+		/* what was stored: the product's key, and the version a CPE or purl carried */
+		struct product_ref ref;
+		product_parse(r.product, &ref, NULL);
 		cli_print_object(c,
-		                 json_pack("{s:s, s:s, s:s?}", "org", r.org, "product", r.product,
-		                           "version", r.version),
-		                 (const char *const[]){"org", "product", "version", NULL});
+				 json_pack("{s:s, s:s, s:s, s:I, s:b}", "org", r.org, "product",
+					   ref.name, "version", r.version ? r.version : ref.version,
+					   "count", (json_int_t)r.count, "internet_facing",
+					   r.internet_facing),
+				 (const char *const[]){"org", "product", "version", "count",
+						       "internet_facing", NULL});
+	}
 	return rc;
 }
 

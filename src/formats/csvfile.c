@@ -12,6 +12,7 @@
 
 #define CSV_MAX_FIELDS 4096
 #define CSV_MAX_FIELD  (64 * 1024)
+#define CSV_MAX_ROW    (1024 * 1024)
 
 struct csv_state {
 	const char *path;
@@ -20,8 +21,9 @@ struct csv_state {
 	struct err *e;
 	char **fields;
 	size_t n;
-	long line;      /* the line being fed */
-	long row_start; /* the line the current row began on */
+	long line;        /* the line being fed */
+	long row_start;   /* the line the current row began on */
+	size_t row_bytes; /* bytes fed since the current row began */
 	int rc;
 	int first_row;
 };
@@ -33,8 +35,10 @@ static void on_field(void *s, size_t len, void *data)
 	if (st->rc != 0)
 		return;
 	if (st->n >= CSV_MAX_FIELDS || len > CSV_MAX_FIELD) {
-		st->rc = err_set(st->e, ERR_INPUT, "%s:%ld: row too large (over %d fields or %d bytes"
-				 " in a field)", st->path, st->row_start, CSV_MAX_FIELDS, CSV_MAX_FIELD);
+		st->rc = err_set(st->e, ERR_INPUT,
+		                 "%s:%ld: row too large (over %d fields or %d bytes"
+		                 " in a field)",
+		                 st->path, st->row_start, CSV_MAX_FIELDS, CSV_MAX_FIELD);
 		return;
 	}
 	st->fields[st->n++] = xstrndup(s ? s : "", len);
@@ -46,7 +50,8 @@ static void on_row(int c, void *data)
 	int blank;
 
 	(void)c;
-	blank = st->n == 1 && st->fields[0][0] == '\0';
+	/* an empty line (libcsv reports each one, and the LF of a CRLF, as a row without fields) */
+	blank = st->n == 0 || (st->n == 1 && st->fields[0][0] == '\0');
 	if (st->rc == 0 && !blank) {
 		/* a UTF-8 byte order mark is not part of the first column's name */
 		if (st->first_row && st->n && strncmp(st->fields[0], "\xef\xbb\xbf", 3) == 0)
@@ -58,6 +63,33 @@ static void on_row(int c, void *data)
 		free(st->fields[i]);
 	st->n = 0;
 	st->row_start = st->line + 1;
+	st->row_bytes = 0;
+}
+
+/* What libcsv's strict mode refused, in words a user can act on. */
+static const char *csv_problem(struct csv_parser *p, int at_end)
+{
+	if (csv_error(p) != CSV_EPARSE)
+		return csv_strerror(csv_error(p));
+	if (at_end)
+		return "a quoted field is never closed (a '\"' is missing)";
+	return "a '\"' inside a field that is not quoted, or text after a closing '\"' (quote the"
+	       " whole field and double every '\"' in it)";
+}
+
+/* Reads at most max bytes of one line (up to and with its '\n') into buf; returns how many,
+ * 0 at the end of the file. A longer line comes in pieces. */
+static size_t read_piece(FILE *f, char *buf, size_t max)
+{
+	size_t n = 0;
+	int c;
+
+	while (n < max && (c = getc_unlocked(f)) != EOF) {
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	return n;
 }
 
 int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
@@ -65,9 +97,9 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	struct csv_parser p;
 	struct csv_state st;
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char *piece;
+	size_t len;
+	int line_start = 1;
 
 	f = fopen(path, "rb");
 	if (f == NULL)
@@ -80,24 +112,35 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	st.fields = xcalloc(CSV_MAX_FIELDS, sizeof(char *));
 	st.row_start = 1;
 	st.first_row = 1;
-	csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
-	while (st.rc == 0 && (len = getline(&line, &cap, f)) > 0) {
-		st.line++;
-		if (csv_parse(&p, line, (size_t)len, on_field, on_row, &st) != (size_t)len &&
-		    st.rc == 0)
+	piece = xmalloc(CSV_MAX_FIELD);
+	/* strict: a stray quote, and a quoted field still open at the end, are errors; every line
+	 * end is reported, so that blank lines count in the line numbers */
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_APPEND_NULL |
+	                 CSV_EMPTY_IS_NULL);
+	while (st.rc == 0 && (len = read_piece(f, piece, CSV_MAX_FIELD)) > 0) {
+		if (line_start)
+			st.line++;
+		line_start = piece[len - 1] == '\n';
+		st.row_bytes += len;
+		if (st.row_bytes > CSV_MAX_ROW) {
+			st.rc = err_set(e, ERR_INPUT, "%s:%ld: row too large (over %d bytes)", path,
+			                st.row_start, CSV_MAX_ROW);
+			break;
+		}
+		if (csv_parse(&p, piece, len, on_field, on_row, &st) != len && st.rc == 0)
 			st.rc = err_set(e, ERR_INPUT, "%s:%ld: malformed CSV: %s", path, st.line,
-					csv_strerror(csv_error(&p)));
+			                csv_problem(&p, 0));
 	}
 	if (st.rc == 0 && ferror(f))
 		st.rc = err_set(e, ERR_IO, "%s: read error: %s", path, strerror(errno));
 	if (st.rc == 0 && csv_fini(&p, on_field, on_row, &st) != 0 && st.rc == 0)
 		st.rc = err_set(e, ERR_INPUT, "%s:%ld: malformed CSV: %s", path, st.row_start,
-				csv_strerror(csv_error(&p)));
+		                csv_problem(&p, 1));
 	for (size_t i = 0; i < st.n; i++)
 		free(st.fields[i]);
 	csv_free(&p);
 	free(st.fields);
-	free(line);
+	free(piece);
 	fclose(f);
 	return st.rc;
 }

@@ -12,8 +12,8 @@
 typedef int (*csv_row_fn)(void *ctx, long line, char **fields, size_t nfields, struct err *e);
 
 /* Reads path and calls fn for every non-empty row, the header included. Malformed CSV (an
- * unterminated quote, a stray quote) fails with "path:line: ...". At most 4096 fields a row and
- * 64 KiB a field. */
+ * unterminated quote, a stray quote) fails with "path:line: ...". At most 4096 fields a row,
+ * 64 KiB a field and 1 MiB a row. */
 int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e);
 
 /* For a header row: the index of column name (case-insensitive), or -1. */

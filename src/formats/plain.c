@@ -2,6 +2,7 @@
 #include "formats/plain.h"
 
 #include "core/timeutil.h"
+#include "core/xalloc.h"
 #include "domain/matrix.h"
 #include "domain/version.h"
 #include "model/advisory.h"
@@ -230,8 +231,18 @@ int plain_render(const struct advisory_version *v, const char *lang, struct buf 
 	}
 	field(out, L->platforms, v->platform ? v->platform : "-");
 
-	if (v->num > 0)
-		section(out, L->update, v->changelog);
+	if (v->num > 0) {
+		/* each change of this version on a line of its own */
+		const char *p = v->changelog ? v->changelog : "";
+		buf_printf(out, "\n%s\n", L->update);
+		while (*p) {
+			const char *eol = strchr(p, '\n');
+			char *one = xstrndup(p, eol ? (size_t)(eol - p) : strlen(p));
+			plain_wrap(out, one, 4, TEXT_WIDTH);
+			free(one);
+			p = eol ? eol + 1 : p + strlen(p);
+		}
+	}
 	section(out, L->summary, v->summary ? v->summary : v->title);
 	buf_printf(out, "\n%s\n", L->consequences);
 	if (nlines == 0)

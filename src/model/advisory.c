@@ -284,6 +284,10 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 	}
 	if (v->title == NULL)
 		return err_set(e, ERR_USAGE, "--title is required");
+	if (v->ncves == 0)
+		return err_set(e, ERR_USAGE,
+			       "--cve ID is required (the CVE the advisory is about, e.g."
+			       " CVE-2019-19781)");
 	if (v->naffects == 0)
 		return err_set(e, ERR_USAGE,
 		               "--affects VENDOR:PRODUCT:RANGE is required (which products are"

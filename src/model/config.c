@@ -22,6 +22,10 @@ static const struct config_key config_keys[] = {
     {"smtp.user", 0, "SMTP user name"},
     {"smtp.password", 1, "SMTP password"},
     {"signing.key", 0, "OpenPGP key fingerprint used to sign advisories"},
+    {"smtp.connections", 0, "connections used at once to send alerts (1-32, default 4)"},
+    {"alert.max_attempts", 0, "delivery attempts before an alert is failed (default 6)"},
+    {"webhook.timeout", 0, "seconds a webhook receiver may take (default 10)"},
+    {"ack.secret", 1, "key of the acknowledgement links (made when first needed)"},
     {NULL, 0, NULL},
 };
 
@@ -63,6 +67,38 @@ static int prefix_check(const char *v, struct err *e)
 	return 0;
 }
 
+static int number_check(const char *key, const char *v, long lo, long hi, struct err *e)
+{
+	long n = 0;
+
+	for (const char *p = v; *p; p++) {
+		if (!isdigit((unsigned char)*p) || n > hi) {
+			n = hi + 1;
+			break;
+		}
+		n = n * 10 + (*p - '0');
+	}
+	if (*v == '\0' || n < lo || n > hi)
+		return err_set(e, ERR_INPUT, "%s \"%s\": expected a whole number from %ld to %ld", key,
+			       v, lo, hi);
+	return 0;
+}
+
+long config_get_long(struct db *db, const char *key, long def)
+{
+	char *v = config_get(db, key, NULL);
+	long n = 0;
+
+	if (v == NULL || number_check(key, v, 0, 1000000, NULL) != 0) {
+		free(v);
+		return def;
+	}
+	for (const char *p = v; *p; p++)
+		n = n * 10 + (*p - '0');
+	free(v);
+	return n;
+}
+
 int config_set(struct db *db, const struct act *act, const char *key, const char *value,
                struct err *e)
 {
@@ -81,6 +117,11 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 		return err_set(e, ERR_INPUT, "unknown setting \"%s\": known are %s", key, known);
 	}
 	if (strcmp(key, "prefix") == 0 && (rc = prefix_check(value, e)) != 0)
+		return rc;
+	if ((strcmp(key, "smtp.connections") == 0 || strcmp(key, "alert.max_attempts") == 0 ||
+	     strcmp(key, "webhook.timeout") == 0) &&
+	    (rc = number_check(key, value, 1, strcmp(key, "smtp.connections") == 0 ? 32 : 100, e)) !=
+		    0)
 		return rc;
 	if (strcmp(key, "site.url") == 0 && strncmp(value, "http://", 7) != 0 &&
 	    strncmp(value, "https://", 8) != 0)

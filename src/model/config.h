@@ -11,6 +11,8 @@ struct db;
 
 /* The value of key, malloc'd, or a copy of def (NULL when def is NULL) when it is not set. */
 char *config_get(struct db *db, const char *key, const char *def);
+/* The value of key as a whole number, or def when it is not set or not a number. */
+long config_get_long(struct db *db, const char *key, long def);
 /* Sets key (one of the known keys; the error lists them) and logs the change; secrets are
  * logged without their value. */
 int config_set(struct db *db, const struct act *act, const char *key, const char *value,

@@ -6,6 +6,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/advisory.h"
+#include "model/alert.h"
 #include "model/config.h"
 #include "model/inventory.h"
 #include "model/org.h"
@@ -211,7 +212,10 @@ static int demo_case(struct db *db, const char *actor, const struct demo_step *s
 		if ((rc = time_parse(s->at, &act.at, e)) != 0)
 			break;
 		if (s->op == DEMO_PUBLISH) {
+			struct alert_counts n;
 			rc = advisory_publish(db, &act, id, 0, 0, &num, &material, e);
+			if (rc == 0)
+				rc = alert_on_publish(db, &act, id, num, material, &n, e);
 			continue;
 		}
 		if (s->op == DEMO_UPDATE) {

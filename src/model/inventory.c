@@ -9,6 +9,8 @@
 #include "formats/csvfile.h"
 #include "model/org.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,8 +34,10 @@ static int count_parse(const char *s, long *out)
 	return 0;
 }
 
-int inventory_put(struct db *db, const struct act *act, const struct inventory_row *r, int log,
-		  struct err *e)
+/* inventory_put, but on a bad value *bad names the field (org, product, version, count) and
+ * the message does not. */
+static int inv_put(struct db *db, const struct act *act, const struct inventory_row *r, int log,
+                   const char **bad, struct err *e)
 {
 	struct product_ref ref;
 	unsigned char key[512];
@@ -43,28 +47,33 @@ int inventory_put(struct db *db, const struct act *act, const struct inventory_r
 	char now[32], object[96];
 	int rc;
 
+	*bad = "product";
 	if ((rc = product_parse(r->product, &ref, e)) != 0)
-		return err_wrap(e, "field product: ");
+		return rc;
+	*bad = "version";
 	version = r->version && r->version[0] ? r->version : ref.version;
 	if (version[0] == '\0')
-		return err_set(e, ERR_INPUT, "field version: missing for %s: give --version",
-			       ref.name);
+		return err_set(e, ERR_INPUT,
+		               "missing for %s: give one, or a CPE or purl that has one", ref.name);
 	if ((rc = version_check(version, e)) != 0)
-		return err_wrap(e, "field version: ");
+		return rc;
 	if (version_key(version, key, sizeof(key), &keylen) != 0)
-		return err_set(e, ERR_INPUT, "field version: \"%s\" is too long", version);
+		return err_set(e, ERR_INPUT, "\"%s\" is too long", version);
+	*bad = "count";
 	if (r->count < 0 || r->count > COUNT_MAX)
-		return err_set(e, ERR_INPUT, "field count: %ld is out of range 0-%ld", r->count,
-			       COUNT_MAX);
+		return err_set(e, ERR_INPUT, "%ld is out of range 0-%ld", r->count, COUNT_MAX);
+	*bad = "org";
 	if ((rc = org_require(db, r->org, e)) != 0)
-		return err_wrap(e, "field org: ");
+		return rc;
+	*bad = NULL;
 	time_format(act->at, now, sizeof(now));
-	rc = db_prepare(db,
-			"INSERT INTO inventory (org_id, product, version, vkey, count,"
-			" internet_facing, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-			" ON CONFLICT (org_id, product, version) DO UPDATE SET count = excluded.count,"
-			" internet_facing = excluded.internet_facing, updated_at = excluded.updated_at",
-			&st, e);
+	rc = db_prepare(
+	    db,
+	    "INSERT INTO inventory (org_id, product, version, vkey, count,"
+	    " internet_facing, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (org_id, product, version) DO UPDATE SET count = excluded.count,"
+	    " internet_facing = excluded.internet_facing, updated_at = excluded.updated_at",
+	    &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, r->org);
@@ -80,9 +89,21 @@ int inventory_put(struct db *db, const struct act *act, const struct inventory_r
 		return rc < 0 ? rc : 0;
 	snprintf(object, sizeof(object), "org:%s", r->org);
 	return event_append(db, act, "inventory.put", object,
-			    json_pack("{s:s, s:s, s:i, s:b}", "product", ref.name, "version", version,
-				      "count", (int)r->count, "internet_facing", r->internet_facing),
-			    e);
+	                    json_pack("{s:s, s:s, s:i, s:b}", "product", ref.name, "version",
+	                              version, "count", (int)r->count, "internet_facing",
+	                              r->internet_facing),
+	                    e);
+}
+
+int inventory_put(struct db *db, const struct act *act, const struct inventory_row *r, int log,
+                  struct err *e)
+{
+	const char *bad = NULL;
+	int rc = inv_put(db, act, r, log, &bad, e);
+
+	if (rc != 0 && bad)
+		err_wrap(e, "field %s: ", bad);
+	return rc;
 }
 
 struct inv_import {
@@ -90,7 +111,9 @@ struct inv_import {
 	const struct act *act;
 	const char *path;
 	const char *org;
+	int csv; /* errors name "file:3: field version", else "file: [2].version" */
 	int col[5];
+	size_t ncols; /* columns in the header */
 	long rows;
 	char **orgs; /* organisations seen, for --replace */
 	size_t norgs;
@@ -114,7 +137,7 @@ static int inv_seen_org(struct inv_import *s, const char *org, struct err *e)
 	if (!s->replace)
 		return 0;
 	if ((rc = org_require(s->db, org, e)) != 0)
-		return err_wrap(e, "field org: ");
+		return rc;
 	if ((rc = db_prepare(s->db, "DELETE FROM inventory WHERE org_id = ?1", &st, e)) != 0)
 		return rc;
 	db_bind_text(st, 1, org);
@@ -123,29 +146,59 @@ static int inv_seen_org(struct inv_import *s, const char *org, struct err *e)
 	return rc < 0 ? rc : 0;
 }
 
-/* One row from any format; where names it for errors ("file:3: " or "file: [2]: "). */
+/* Sets a message about field of the row at where ("file:3: " in a CSV, "file: [2]" in JSON):
+ * "file:3: field version: ..." or "file: [2].version: ...". */
+static int inv_fail(const struct inv_import *s, const char *where, const char *field, struct err *e,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int inv_fail(const struct inv_import *s, const char *where, const char *field, struct err *e,
+                    const char *fmt, ...)
+{
+	char msg[sizeof(e->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->csv)
+		return err_set(e, ERR_INPUT, "%sfield %s: %s", where, field, msg);
+	return err_set(e, ERR_INPUT, "%s.%s: %s", where, field, msg);
+}
+
+/* Prefixes the message in e with where and field, as inv_fail; returns e->code. */
+static int inv_wrap(const struct inv_import *s, const char *where, const char *field, struct err *e)
+{
+	if (field == NULL)
+		return s->csv ? err_wrap(e, "%s", where) : err_wrap(e, "%s: ", where);
+	if (s->csv)
+		return err_wrap(e, "%sfield %s: ", where, field);
+	return err_wrap(e, "%s.%s: ", where, field);
+}
+
+/* One row from any format; where names it for errors (see inv_fail); pkey is the name of the
+ * product's field in the file ("product", or "purl" or "cpe" in an SBOM). */
 static int inv_import_one(struct inv_import *s, const char *org, const char *product,
-			  const char *version, long count, int facing, const char *where,
-			  struct err *e)
+                          const char *pkey, const char *version, long count, int facing,
+                          const char *where, struct err *e)
 {
 	struct inventory_row r;
+	const char *bad = NULL;
 	int rc;
 
 	if (s->org && org && strcmp(org, s->org) != 0)
-		return err_set(e, ERR_INPUT, "%sfield org: \"%s\", but --org is %s", where, org,
-			       s->org);
+		return inv_fail(s, where, "org", e, "\"%s\", but --org is %s", org, s->org);
 	r.org = org ? org : s->org;
 	if (r.org == NULL)
-		return err_set(e, ERR_INPUT, "%sfield org: missing (or give --org ORG)", where);
+		return inv_fail(s, where, "org", e, "missing (or give --org ORG)");
 	if (product == NULL || product[0] == '\0')
-		return err_set(e, ERR_INPUT, "%sfield product: missing", where);
+		return inv_fail(s, where, pkey, e, "missing");
 	r.product = product;
 	r.version = version;
 	r.count = count;
 	r.internet_facing = facing;
-	if ((rc = inv_seen_org(s, r.org, e)) != 0 ||
-	    (rc = inventory_put(s->db, s->act, &r, 0, e)) != 0)
-		return err_wrap(e, "%s", where);
+	if ((rc = inv_seen_org(s, r.org, e)) != 0)
+		return inv_wrap(s, where, "org", e);
+	if ((rc = inv_put(s->db, s->act, &r, 0, &bad, e)) != 0)
+		return inv_wrap(s, where, bad && strcmp(bad, "product") == 0 ? pkey : bad, e);
 	s->rows++;
 	return 0;
 }
@@ -158,40 +211,43 @@ static int inv_csv_row(void *ctx, long line, char **fields, size_t n, struct err
 	long count = 1;
 	int facing = 0;
 
-	if (line == 1) {
+	if (s->ncols == 0) { /* the header: the first row */
 		for (size_t i = 0; i < n; i++) {
 			int known = 0;
 			for (size_t k = 0; k < 5; k++)
 				known |= strcasecmp(fields[i], inv_columns[k]) == 0;
 			if (!known)
 				return err_set(e, ERR_INPUT,
-					       "%s:1: unknown column \"%s\": expected the header"
-					       " org,product,version,count,internet_facing",
-					       s->path, fields[i]);
+				               "%s:%ld: unknown column \"%s\": expected the header"
+				               " org,product,version,count,internet_facing",
+				               s->path, line, fields[i]);
 		}
 		for (size_t k = 0; k < 5; k++)
 			s->col[k] = csv_column(fields, n, inv_columns[k]);
 		if (s->col[1] < 0 || (s->col[0] < 0 && s->org == NULL))
 			return err_set(e, ERR_INPUT,
-				       "%s:1: expected the header org,product,version,count,"
-				       "internet_facing (org may be left out with --org)",
-				       s->path);
+			               "%s:%ld: expected the header org,product,version,count,"
+			               "internet_facing (org may be left out with --org)",
+			               s->path, line);
+		s->ncols = n;
 		return 0;
 	}
 	for (size_t k = 0; k < 5; k++)
 		v[k] = s->col[k] >= 0 && (size_t)s->col[k] < n ? fields[s->col[k]] : NULL;
 	snprintf(where, sizeof(where), "%s:%ld: ", s->path, line);
-	if (s->col[0] >= 0 && (size_t)s->col[0] >= n)
-		return err_set(e, ERR_INPUT, "%sexpected %d fields, got %zu", where, 5, n);
+	if (n != s->ncols)
+		return err_set(e, ERR_INPUT, "%sexpected %zu fields, as in the header, got %zu",
+		               where, s->ncols, n);
 	if (v[3] && v[3][0] && count_parse(v[3], &count) != 0)
 		return err_set(e, ERR_INPUT,
-			       "%sfield count: \"%s\" is not a whole number from 0 to %ld", where,
-			       v[3], COUNT_MAX);
+		               "%sfield count: \"%s\" is not a whole number from 0 to %ld", where,
+		               v[3], COUNT_MAX);
 	if (v[4] && csv_bool(v[4], &facing) != 0)
 		return err_set(e, ERR_INPUT,
-			       "%sfield internet_facing: \"%s\": expected true or false", where, v[4]);
-	return inv_import_one(s, v[0] && v[0][0] ? v[0] : NULL, v[1], v[2], count, facing, where,
-			      e);
+		               "%sfield internet_facing: \"%s\": expected true or false", where,
+		               v[4]);
+	return inv_import_one(s, v[0] && v[0][0] ? v[0] : NULL, v[1], "product", v[2], count,
+	                      facing, where, e);
 }
 
 static const char *jstr(json_t *o, const char *key)
@@ -199,6 +255,31 @@ static const char *jstr(json_t *o, const char *key)
 	json_t *v = json_object_get(o, key);
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* ERR_INPUT unless every key of the row object o is a column, and org, product and version
+ * are strings (or null). */
+static int inv_json_keys(json_t *o, const char *where, struct err *e)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v)
+	{
+		size_t i;
+		for (i = 0; i < 5; i++)
+			if (strcmp(k, inv_columns[i]) == 0)
+				break;
+		if (i == 5)
+			return err_set(
+			    e, ERR_INPUT,
+			    "%s.%s: unknown field (expected org, product, version, count,"
+			    " internet_facing)",
+			    where, k);
+		if (i < 3 && !json_is_string(v) && !json_is_null(v))
+			return err_set(e, ERR_INPUT, "%s.%s: expected a string", where, k);
+	}
+	return 0;
 }
 
 static int inv_json_rows(struct inv_import *s, json_t *arr, struct err *e)
@@ -212,22 +293,24 @@ static int inv_json_rows(struct inv_import *s, json_t *arr, struct err *e)
 		char where[4200];
 		long count = 1;
 
-		snprintf(where, sizeof(where), "%s: [%zu].", s->path, i);
+		snprintf(where, sizeof(where), "%s: [%zu]", s->path, i);
 		if (!json_is_object(o))
 			return err_set(e, ERR_INPUT, "%s: [%zu]: expected an object", s->path, i);
+		if ((rc = inv_json_keys(o, where, e)) != 0)
+			return rc;
 		c = json_object_get(o, "count");
 		if (c && (!json_is_integer(c) || json_integer_value(c) < 0 ||
-			  json_integer_value(c) > COUNT_MAX))
-			return err_set(e, ERR_INPUT, "%scount: expected a whole number 0-%ld", where,
-				       COUNT_MAX);
+		          json_integer_value(c) > COUNT_MAX))
+			return err_set(e, ERR_INPUT, "%s.count: expected a whole number 0-%ld",
+			               where, COUNT_MAX);
 		if (c)
 			count = (long)json_integer_value(c);
 		f = json_object_get(o, "internet_facing");
 		if (f && !json_is_boolean(f))
-			return err_set(e, ERR_INPUT, "%sinternet_facing: expected true or false",
-				       where);
-		rc = inv_import_one(s, jstr(o, "org"), jstr(o, "product"), jstr(o, "version"), count,
-				    json_is_true(f), where, e);
+			return err_set(e, ERR_INPUT, "%s.internet_facing: expected true or false",
+			               where);
+		rc = inv_import_one(s, jstr(o, "org"), jstr(o, "product"), "product",
+		                    jstr(o, "version"), count, json_is_true(f), where, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -244,10 +327,10 @@ static int inv_cyclonedx(struct inv_import *s, json_t *bom, struct err *e)
 
 	if (spec == NULL || (strcmp(spec, "1.4") && strcmp(spec, "1.5") && strcmp(spec, "1.6")))
 		return err_set(e, ERR_INPUT, "%s: specVersion: \"%s\": expected CycloneDX 1.4-1.6",
-			       s->path, spec ? spec : "(missing)");
+		               s->path, spec ? spec : "(missing)");
 	if (s->org == NULL)
-		return err_set(e, ERR_INPUT, "%s: a CycloneDX SBOM names no organisation: give --org",
-			       s->path);
+		return err_set(e, ERR_INPUT,
+		               "%s: a CycloneDX SBOM names no organisation: give --org", s->path);
 	if (comps && !json_is_array(comps))
 		return err_set(e, ERR_INPUT, "%s: components: expected an array", s->path);
 	json_array_foreach(comps, i, c)
@@ -259,8 +342,9 @@ static int inv_cyclonedx(struct inv_import *s, json_t *bom, struct err *e)
 			id = jstr(c, "cpe");
 		if (id == NULL)
 			continue; /* a component without an identifier cannot be matched */
-		snprintf(where, sizeof(where), "%s: components[%zu].", s->path, i);
-		rc = inv_import_one(s, NULL, id, jstr(c, "version"), 1, 0, where, e);
+		snprintf(where, sizeof(where), "%s: components[%zu]", s->path, i);
+		rc = inv_import_one(s, NULL, id, jstr(c, "purl") ? "purl" : "cpe",
+		                    jstr(c, "version"), 1, 0, where, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -268,7 +352,7 @@ static int inv_cyclonedx(struct inv_import *s, json_t *bom, struct err *e)
 }
 
 int inventory_import(struct db *db, const struct act *act, const char *path, const char *org,
-		     int replace, long *count, struct err *e)
+                     int replace, long *count, struct err *e)
 {
 	struct inv_import s;
 	json_error_t jerr;
@@ -288,35 +372,46 @@ int inventory_import(struct db *db, const struct act *act, const char *path, con
 		if (json_is_array(root))
 			rc = inv_json_rows(&s, root, e);
 		else if (json_is_object(root) && jstr(root, "bomFormat") &&
-			 strcmp(jstr(root, "bomFormat"), "CycloneDX") == 0)
+		         strcmp(jstr(root, "bomFormat"), "CycloneDX") == 0)
 			rc = inv_cyclonedx(&s, root, e);
 		else if (json_is_array(json_object_get(root, "inventory")))
 			rc = inv_json_rows(&s, json_object_get(root, "inventory"), e);
 		else
-			rc = err_set(e, ERR_INPUT,
-				     "%s: expected a JSON array of rows, {\"inventory\": [...]} or a"
-				     " CycloneDX SBOM",
-				     path);
+			rc =
+			    err_set(e, ERR_INPUT,
+			            "%s: expected a JSON array of rows, {\"inventory\": [...]} or a"
+			            " CycloneDX SBOM",
+			            path);
 		json_decref(root);
 	} else {
 		FILE *f = fopen(path, "rb");
-		int c = f ? fgetc(f) : EOF;
+		int c = EOF;
 
+		while (f && ((c = fgetc(f)) == ' ' || c == '\t' || c == '\r' || c == '\n'))
+			;
 		if (f == NULL)
-			rc = err_set(e, ERR_INPUT, "%s: cannot open", path);
+			rc = err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
 		else if (c == '[' || c == '{')
 			rc = err_set(e, ERR_INPUT, "%s:%d: malformed JSON: %s", path, jerr.line,
-				     jerr.text);
-		else
+			             jerr.text);
+		else {
+			s.csv = 1;
 			rc = csv_each(path, inv_csv_row, &s, e);
+			if (rc == 0 && s.ncols == 0)
+				rc = err_set(
+				    e, ERR_INPUT,
+				    "%s: empty; expected the header org,product,version,count,"
+				    "internet_facing",
+				    path);
+		}
 		if (f)
 			fclose(f);
 	}
 	if (rc == 0)
 		rc = event_append(db, act, "inventory.import", org ? org : "inventory:*",
-				  json_pack("{s:s, s:I, s:b}", "file", path, "rows", (json_int_t)s.rows,
-					    "replace", replace),
-				  e);
+		                  json_pack("{s:s, s:I, s:b}", "file", path, "rows",
+		                            (json_int_t)s.rows, "replace", replace),
+		                  e);
 	*count = s.rows;
 	for (size_t i = 0; i < s.norgs; i++)
 		free(s.orgs[i]);
@@ -324,30 +419,38 @@ int inventory_import(struct db *db, const struct act *act, const char *path, con
 	return rc;
 }
 
-int inventory_list(struct db *db, const char *org, const char *product, json_t **out,
-		   struct err *e)
+int inventory_list(struct db *db, const char *org, const char *product, json_t **out, struct err *e)
 {
+	struct product_ref ref;
 	struct db_stmt *st;
 	int rc;
 
+	/* the filters name what exists, in any form inventory add takes */
+	if (org && (rc = org_require(db, org, e)) != 0)
+		return err_wrap(e, "--org: ");
+	if (product) {
+		if ((rc = product_parse(product, &ref, e)) != 0)
+			return err_wrap(e, "--product: ");
+		product = ref.name;
+	}
+
 	rc = db_prepare(db,
-			"SELECT i.org_id, i.product, i.version, i.count, i.internet_facing, o.name"
-			" FROM inventory i JOIN orgs o ON o.id = i.org_id"
-			" WHERE (?1 IS NULL OR i.org_id = ?1) AND (?2 IS NULL OR i.product = ?2)"
-			" ORDER BY i.org_id, i.product, i.vkey",
-			&st, e);
+	                "SELECT i.org_id, i.product, i.version, i.count, i.internet_facing, o.name"
+	                " FROM inventory i JOIN orgs o ON o.id = i.org_id"
+	                " WHERE (?1 IS NULL OR i.org_id = ?1) AND (?2 IS NULL OR i.product = ?2)"
+	                " ORDER BY i.org_id, i.product, i.vkey",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, org);
 	db_bind_text(st, 2, product);
 	*out = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW)
-		json_array_append_new(*out,
-				      json_pack("{s:s, s:s, s:s, s:I, s:b, s:s}", "org",
-						db_col_text(st, 0), "product", db_col_text(st, 1),
-						"version", db_col_text(st, 2), "count",
-						(json_int_t)db_col_int(st, 3), "internet_facing",
-						(int)db_col_int(st, 4), "name", db_col_text(st, 5)));
+		json_array_append_new(
+		    *out, json_pack("{s:s, s:s, s:s, s:I, s:b, s:s}", "org", db_col_text(st, 0),
+		                    "product", db_col_text(st, 1), "version", db_col_text(st, 2),
+		                    "count", (json_int_t)db_col_int(st, 3), "internet_facing",
+		                    (int)db_col_int(st, 4), "name", db_col_text(st, 5)));
 	db_done(st);
 	if (rc < 0) {
 		json_decref(*out);

@@ -20,7 +20,7 @@ const char *org_kind_parse(const char *s, struct err *e)
 		if (strcasecmp(s, org_kinds[i]) == 0)
 			return org_kinds[i];
 	err_set(e, ERR_INPUT,
-		"bad kind \"%s\": expected one of ministry, agency, vital, partner, other", s);
+	        "bad kind \"%s\": expected one of ministry, agency, vital, partner, other", s);
 	return NULL;
 }
 
@@ -38,9 +38,9 @@ int org_id_check(const char *id, struct err *e)
 	return 0;
 bad:
 	return err_set(e, ERR_INPUT,
-		       "bad organisation id \"%s\": expected 1-64 of a-z 0-9 . _ -, starting with a"
-		       " letter or digit",
-		       id);
+	               "bad organisation id \"%s\": expected 1-64 of a-z 0-9 . _ -, starting with a"
+	               " letter or digit",
+	               id);
 }
 
 int org_require(struct db *db, const char *id, struct err *e)
@@ -51,9 +51,9 @@ int org_require(struct db *db, const char *id, struct err *e)
 	if (rc != 0)
 		return rc;
 	if (n == 0)
-		return err_set(e, ERR_NOTFOUND,
-			       "unknown organisation '%s' (`baken org list` shows the registered ones)",
-			       id);
+		return err_set(
+		    e, ERR_NOTFOUND,
+		    "unknown organisation '%s' (`baken org list` shows the registered ones)", id);
 	return 0;
 }
 
@@ -68,9 +68,10 @@ static int org_check_no_cycle(struct db *db, const char *id, const char *parent,
 		struct db_stmt *st;
 
 		if (strcmp(cur, id) == 0)
-			return err_set(e, ERR_INPUT,
-				       "organisation '%s' cannot have parent '%s': that makes a loop",
-				       id, parent);
+			return err_set(
+			    e, ERR_INPUT,
+			    "organisation '%s' cannot have parent '%s': that makes a loop", id,
+			    parent);
 		if ((rc = db_prepare(db, "SELECT parent_id FROM orgs WHERE id = ?1", &st, e)) != 0)
 			return rc;
 		db_bind_text(st, 1, cur);
@@ -85,37 +86,43 @@ static int org_check_no_cycle(struct db *db, const char *id, const char *parent,
 	return 0;
 }
 
-static int org_validate(const struct org_fields *f, const char **kind, struct err *e)
+/* Checks the fields; on an error *bad names the field at fault (for import messages). */
+static int org_validate(const struct org_fields *f, const char **kind, const char **bad,
+                        struct err *e)
 {
-	int rc = org_id_check(f->id, e);
+	int rc;
 
-	if (rc != 0)
+	*bad = "id";
+	if ((rc = org_id_check(f->id, e)) != 0)
 		return rc;
+	*bad = "name";
 	if (f->name == NULL || f->name[0] == '\0')
 		return err_set(e, ERR_INPUT, "organisation '%s': a name is required", f->id);
+	*bad = "kind";
 	if (f->kind == NULL)
 		return err_set(e, ERR_INPUT, "organisation '%s': a kind is required", f->id);
 	*kind = org_kind_parse(f->kind, e);
 	if (*kind == NULL)
 		return ERR_INPUT;
+	*bad = NULL;
 	return 0;
 }
 
 static json_t *org_detail(const struct org_fields *f, const char *kind)
 {
 	return json_pack("{s:s, s:s, s:s?, s:s?}", "name", f->name, "kind", kind, "parent",
-			 f->parent, "sector", f->sector);
+	                 f->parent, "sector", f->sector);
 }
 
 int org_add(struct db *db, const struct act *act, const struct org_fields *f, struct err *e)
 {
-	const char *kind;
+	const char *kind, *bad;
 	struct db_stmt *st;
 	char now[32], object[96];
 	int64_t n = 0;
 	int rc;
 
-	if ((rc = org_validate(f, &kind, e)) != 0)
+	if ((rc = org_validate(f, &kind, &bad, e)) != 0)
 		return rc;
 	if ((rc = db_query_int(db, "SELECT count(*) FROM orgs WHERE id = ?1", f->id, &n, e)) != 0)
 		return rc;
@@ -125,9 +132,9 @@ int org_add(struct db *db, const struct act *act, const struct org_fields *f, st
 		return err_wrap(e, "--parent: ");
 	time_format(act->at, now, sizeof(now));
 	rc = db_prepare(db,
-			"INSERT INTO orgs (id, name, kind, parent_id, sector, created_at)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-			&st, e);
+	                "INSERT INTO orgs (id, name, kind, parent_id, sector, created_at)"
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, f->id);
@@ -144,23 +151,24 @@ int org_add(struct db *db, const struct act *act, const struct org_fields *f, st
 	return event_append(db, act, "org.add", object, org_detail(f, kind), e);
 }
 
-/* Adds or updates an organisation (import); the parent is set afterwards by the caller. */
+/* Adds or updates an organisation (import); the parent is set afterwards by the caller. On a
+ * bad value *bad names the field. */
 static int org_upsert(struct db *db, const struct act *act, const struct org_fields *f,
-		      struct err *e)
+                      const char **bad, struct err *e)
 {
 	const char *kind;
 	struct db_stmt *st;
 	char now[32];
 	int rc;
 
-	if ((rc = org_validate(f, &kind, e)) != 0)
+	if ((rc = org_validate(f, &kind, bad, e)) != 0)
 		return rc;
 	time_format(act->at, now, sizeof(now));
 	rc = db_prepare(db,
-			"INSERT INTO orgs (id, name, kind, sector, created_at)"
-			" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET"
-			" name = excluded.name, kind = excluded.kind, sector = excluded.sector",
-			&st, e);
+	                "INSERT INTO orgs (id, name, kind, sector, created_at)"
+	                " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET"
+	                " name = excluded.name, kind = excluded.kind, sector = excluded.sector",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, f->id);
@@ -217,11 +225,11 @@ static int phone_check(const char *s, struct err *e)
 		return 0;
 bad:
 	return err_set(e, ERR_INPUT, "bad phone number \"%s\": expected digits, e.g. +31701234567",
-		       s);
+	               s);
 }
 
 int org_contact_set(struct db *db, const struct act *act, const struct contact_fields *f,
-		    struct err *e)
+                    struct err *e)
 {
 	struct db_stmt *st;
 	char now[32], object[96];
@@ -236,14 +244,15 @@ int org_contact_set(struct db *db, const struct act *act, const struct contact_f
 	if (f->phone && f->phone[0] && (rc = phone_check(f->phone, e)) != 0)
 		return rc;
 	time_format(act->at, now, sizeof(now));
-	rc = db_prepare(db,
-			"INSERT INTO contacts (org_id, name, role, email, phone, always_on, created_at)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (org_id, name) DO UPDATE SET"
-			" role = coalesce(excluded.role, contacts.role),"
-			" email = coalesce(excluded.email, contacts.email),"
-			" phone = coalesce(excluded.phone, contacts.phone),"
-			" always_on = excluded.always_on",
-			&st, e);
+	rc = db_prepare(
+	    db,
+	    "INSERT INTO contacts (org_id, name, role, email, phone, always_on, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (org_id, name) DO UPDATE SET"
+	    " role = coalesce(excluded.role, contacts.role),"
+	    " email = coalesce(excluded.email, contacts.email),"
+	    " phone = coalesce(excluded.phone, contacts.phone),"
+	    " always_on = excluded.always_on",
+	    &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, f->org);
@@ -259,14 +268,14 @@ int org_contact_set(struct db *db, const struct act *act, const struct contact_f
 		return rc;
 	snprintf(object, sizeof(object), "org:%s", f->org);
 	return event_append(db, act, "org.contact", object,
-			    json_pack("{s:s, s:s?, s:s?, s:s?, s:b}", "name", f->name, "role",
-				      f->role, "email", f->email, "phone", f->phone, "24x7",
-				      f->always_on),
-			    e);
+	                    json_pack("{s:s, s:s?, s:s?, s:s?, s:b}", "name", f->name, "role",
+	                              f->role, "email", f->email, "phone", f->phone, "24x7",
+	                              f->always_on),
+	                    e);
 }
 
 int org_netblock_add(struct db *db, const struct act *act, const char *org, const char *text,
-		     struct err *e)
+                     struct err *e)
 {
 	struct cidr c;
 	struct db_stmt *st;
@@ -290,17 +299,17 @@ int org_netblock_add(struct db *db, const struct act *act, const char *org, cons
 		return rc;
 	if (owner) {
 		rc = strcmp(owner, org) == 0
-			     ? 0
-			     : err_set(e, ERR_CONFLICT, "netblock %s is registered to '%s' already",
-				       canon, owner);
+		         ? 0
+		         : err_set(e, ERR_CONFLICT, "netblock %s is registered to '%s' already",
+		                   canon, owner);
 		free((char *)owner);
 		return rc;
 	}
 	time_format(act->at, now, sizeof(now));
 	rc = db_prepare(db,
-			"INSERT INTO netblocks (org_id, cidr, addr, prefix, created_at)"
-			" VALUES (?1, ?2, ?3, ?4, ?5)",
-			&st, e);
+	                "INSERT INTO netblocks (org_id, cidr, addr, prefix, created_at)"
+	                " VALUES (?1, ?2, ?3, ?4, ?5)",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, org);
@@ -322,8 +331,9 @@ struct org_import_state {
 	struct db *db;
 	const struct act *act;
 	const char *path;
-	int col[5]; /* id, name, kind, parent, sector */
-	int csv;    /* read as CSV: errors name lines, not array indexes */
+	int col[5];   /* id, name, kind, parent, sector */
+	size_t ncols; /* columns in the header */
+	int csv;      /* read as CSV: errors name lines, not array indexes */
 	char **ids, **parents;
 	long *lines;
 	size_t n;
@@ -337,7 +347,7 @@ static const char *field(char **fields, size_t n, int col)
 }
 
 static void org_import_remember(struct org_import_state *s, const char *id, const char *parent,
-				long line)
+                                long line)
 {
 	s->ids = xreallocarray(s->ids, s->n + 1, sizeof(char *));
 	s->parents = xreallocarray(s->parents, s->n + 1, sizeof(char *));
@@ -352,29 +362,35 @@ static int org_import_row(void *ctx, long line, char **fields, size_t n, struct 
 {
 	struct org_import_state *s = ctx;
 	struct org_fields f;
+	const char *bad = NULL;
 	int rc;
 
-	if (line == 1) {
+	if (s->ncols == 0) { /* the header: the first row */
 		for (size_t i = 0; i < n; i++) {
 			int known = 0;
 			for (size_t k = 0; k < 5; k++)
 				known |= strcasecmp(fields[i], org_columns[k]) == 0;
 			if (!known)
 				return err_set(e, ERR_INPUT,
-					       "%s:%ld: unknown column \"%s\": expected the header"
-					       " id,name,kind,parent,sector",
-					       s->path, line, fields[i]);
+				               "%s:%ld: unknown column \"%s\": expected the header"
+				               " id,name,kind,parent,sector",
+				               s->path, line, fields[i]);
 		}
 		for (size_t k = 0; k < 5; k++)
 			s->col[k] = csv_column(fields, n, org_columns[k]);
 		for (size_t k = 0; k < 3; k++)
 			if (s->col[k] < 0)
 				return err_set(e, ERR_INPUT,
-					       "%s:%ld: the header has no column \"%s\" (expected"
-					       " id,name,kind,parent,sector)",
-					       s->path, line, org_columns[k]);
+				               "%s:%ld: the header has no column \"%s\" (expected"
+				               " id,name,kind,parent,sector)",
+				               s->path, line, org_columns[k]);
+		s->ncols = n;
 		return 0;
 	}
+	if (n != s->ncols)
+		return err_set(e, ERR_INPUT,
+		               "%s:%ld: expected %zu fields, as in the header, got %zu", s->path,
+		               line, s->ncols, n);
 	f.id = field(fields, n, s->col[0]);
 	f.name = field(fields, n, s->col[1]);
 	f.kind = field(fields, n, s->col[2]);
@@ -382,10 +398,11 @@ static int org_import_row(void *ctx, long line, char **fields, size_t n, struct 
 	f.sector = field(fields, n, s->col[4]);
 	if (f.id == NULL)
 		return err_set(e, ERR_INPUT, "%s:%ld: field id: empty; every row needs an id",
-			       s->path, line);
-	rc = org_upsert(s->db, s->act, &f, e);
+		               s->path, line);
+	rc = org_upsert(s->db, s->act, &f, &bad, e);
 	if (rc != 0)
-		return err_wrap(e, "%s:%ld: ", s->path, line);
+		return bad ? err_wrap(e, "%s:%ld: field %s: ", s->path, line, bad)
+		           : err_wrap(e, "%s:%ld: ", s->path, line);
 	org_import_remember(s, f.id, f.parent, line);
 	return 0;
 }
@@ -397,31 +414,79 @@ static const char *jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* ERR_INPUT unless every key of o is one of keys (NULL-terminated) and has the type the key
+ * names: a leading '[' an array, '?' true or false, else a string (or null). where prefixes
+ * the message ("orgs.json: [2]"). */
+static int json_keys_check(json_t *o, const char *const *keys, const char *where, struct err *e)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v)
+	{
+		size_t i;
+		for (i = 0; keys[i]; i++)
+			if (strcmp(k, keys[i] + (keys[i][0] == '[' || keys[i][0] == '?')) == 0)
+				break;
+		if (keys[i] == NULL)
+			return err_set(e, ERR_INPUT, "%s.%s: unknown field", where, k);
+		if (keys[i][0] == '[' && !json_is_array(v))
+			return err_set(e, ERR_INPUT, "%s.%s: expected an array", where, k);
+		if (keys[i][0] == '?' && !json_is_boolean(v))
+			return err_set(e, ERR_INPUT, "%s.%s: expected true or false", where, k);
+		if (keys[i][0] != '[' && keys[i][0] != '?' && !json_is_string(v) &&
+		    !json_is_null(v))
+			return err_set(e, ERR_INPUT, "%s.%s: expected a string", where, k);
+	}
+	return 0;
+}
+
 /* One organisation object of a JSON import, at index i. */
 static int org_import_json_one(struct org_import_state *s, json_t *o, size_t i, struct err *e)
 {
+	static const char *const org_keys[] = {
+	    "id", "name", "kind", "parent", "sector", "[contacts", "[netblocks", NULL,
+	};
+	static const char *const contact_keys[] = {"name", "role", "email", "phone", "?24x7", NULL};
 	struct org_fields f;
+	const char *bad = NULL;
+	char where[4200];
 	json_t *list, *x;
 	size_t j;
 	int rc;
 
 	if (!json_is_object(o))
 		return err_set(e, ERR_INPUT, "%s: [%zu]: expected an object", s->path, i);
+	snprintf(where, sizeof(where), "%s: [%zu]", s->path, i);
+	if ((rc = json_keys_check(o, org_keys, where, e)) != 0)
+		return rc;
 	f.id = jstr(o, "id");
 	f.name = jstr(o, "name");
 	f.kind = jstr(o, "kind");
 	f.parent = jstr(o, "parent");
 	f.sector = jstr(o, "sector");
 	if (f.id == NULL)
-		return err_set(e, ERR_INPUT, "%s: [%zu].id: missing; expected a string", s->path, i);
-	if ((rc = org_upsert(s->db, s->act, &f, e)) != 0)
-		return err_wrap(e, "%s: [%zu]: ", s->path, i);
+		return err_set(e, ERR_INPUT, "%s: [%zu].id: missing; expected a string", s->path,
+		               i);
+	if ((rc = org_upsert(s->db, s->act, &f, &bad, e)) != 0)
+		return bad ? err_wrap(e, "%s: [%zu].%s: ", s->path, i, bad)
+		           : err_wrap(e, "%s: [%zu]: ", s->path, i);
 	org_import_remember(s, f.id, f.parent, (long)i);
 	list = json_object_get(o, "contacts");
 	json_array_foreach(list, j, x)
 	{
-		struct contact_fields c = {f.id, jstr(x, "name"), jstr(x, "role"), jstr(x, "email"),
-					   jstr(x, "phone"), json_is_true(json_object_get(x, "24x7"))};
+		struct contact_fields c = {f.id,
+		                           jstr(x, "name"),
+		                           jstr(x, "role"),
+		                           jstr(x, "email"),
+		                           jstr(x, "phone"),
+		                           json_is_true(json_object_get(x, "24x7"))};
+
+		snprintf(where, sizeof(where), "%s: [%zu].contacts[%zu]", s->path, i, j);
+		if (!json_is_object(x))
+			return err_set(e, ERR_INPUT, "%s: expected an object", where);
+		if ((rc = json_keys_check(x, contact_keys, where, e)) != 0)
+			return rc;
 		if ((rc = org_contact_set(s->db, s->act, &c, e)) != 0)
 			return err_wrap(e, "%s: [%zu].contacts[%zu]: ", s->path, i, j);
 	}
@@ -429,8 +494,9 @@ static int org_import_json_one(struct org_import_state *s, json_t *o, size_t i, 
 	json_array_foreach(list, j, x)
 	{
 		if (!json_is_string(x))
-			return err_set(e, ERR_INPUT, "%s: [%zu].netblocks[%zu]: expected a CIDR string",
-				       s->path, i, j);
+			return err_set(e, ERR_INPUT,
+			               "%s: [%zu].netblocks[%zu]: expected a CIDR string", s->path,
+			               i, j);
 		if ((rc = org_netblock_add(s->db, s->act, f.id, json_string_value(x), e)) != 0)
 			return err_wrap(e, "%s: [%zu].netblocks[%zu]: ", s->path, i, j);
 	}
@@ -446,9 +512,9 @@ static int org_import_json(struct org_import_state *s, json_t *root, struct err 
 
 	if (!json_is_array(arr))
 		return err_set(e, ERR_INPUT,
-			       "%s: expected a JSON array of organisations (or {\"organisations\":"
-			       " [...]})",
-			       s->path);
+		               "%s: expected a JSON array of organisations (or {\"organisations\":"
+		               " [...]})",
+		               s->path);
 	json_array_foreach(arr, i, o)
 	{
 		if ((rc = org_import_json_one(s, o, i, e)) != 0)
@@ -457,12 +523,25 @@ static int org_import_json(struct org_import_state *s, json_t *root, struct err 
 	return 0;
 }
 
+/* The first byte of the file that is not white space, or EOF: '[' or '{' means JSON. */
+static int json_first_byte(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	int c = EOF;
+
+	if (f == NULL)
+		return EOF;
+	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\r' || c == '\n')
+		;
+	fclose(f);
+	return c;
+}
+
 int org_import(struct db *db, const struct act *act, const char *path, int *count, struct err *e)
 {
 	struct org_import_state s;
 	json_error_t jerr;
 	json_t *root = NULL;
-	char where[64];
 	int rc;
 
 	memset(&s, 0, sizeof(s));
@@ -476,31 +555,33 @@ int org_import(struct db *db, const struct act *act, const char *path, int *coun
 	} else if (jerr.line == 1 && jerr.column <= 1 && strstr(jerr.text, "unable to open")) {
 		rc = err_set(e, ERR_INPUT, "%s: cannot open", path);
 	} else {
-		FILE *f = fopen(path, "rb");
-		int c = f ? fgetc(f) : EOF;
-		if (f)
-			fclose(f);
+		int c = json_first_byte(path);
+
 		if (c == '[' || c == '{')
 			rc = err_set(e, ERR_INPUT, "%s:%d: malformed JSON: %s", path, jerr.line,
-				     jerr.text);
+			             jerr.text);
 		else {
 			s.csv = 1;
 			rc = csv_each(path, org_import_row, &s, e);
+			if (rc == 0 && s.ncols == 0)
+				rc = err_set(
+				    e, ERR_INPUT,
+				    "%s: empty; expected the header id,name,kind,parent,sector",
+				    path);
 		}
 	}
 	/* parents last: a file may name a parent before it defines it */
 	for (size_t i = 0; rc == 0 && i < s.n; i++) {
 		rc = org_set_parent(db, s.ids[i], s.parents[i], e);
-		if (rc != 0) {
-			snprintf(where, sizeof(where), s.csv ? "%s:%ld: field parent: " : "%s: [%ld].parent: ",
-				 path, s.lines[i]);
-			err_wrap(e, "%s", where);
-		}
+		if (rc != 0 && s.csv)
+			err_wrap(e, "%s:%ld: field parent: ", path, s.lines[i]);
+		else if (rc != 0)
+			err_wrap(e, "%s: [%ld].parent: ", path, s.lines[i]);
 	}
 	if (rc == 0)
 		rc = event_append(db, act, "org.import", "org:*",
-				  json_pack("{s:s, s:i}", "file", path, "organisations", (int)s.n),
-				  e);
+		                  json_pack("{s:s, s:i}", "file", path, "organisations", (int)s.n),
+		                  e);
 	*count = (int)s.n;
 	for (size_t i = 0; i < s.n; i++) {
 		free(s.ids[i]);
@@ -520,24 +601,24 @@ int org_list(struct db *db, const char *kind, json_t **out, struct err *e)
 	int rc;
 
 	rc = db_prepare(db,
-			"SELECT o.id, o.name, o.kind, o.parent_id, o.sector,"
-			" (SELECT count(*) FROM contacts c WHERE c.org_id = o.id),"
-			" (SELECT count(*) FROM netblocks n WHERE n.org_id = o.id),"
-			" (SELECT count(*) FROM inventory i WHERE i.org_id = o.id)"
-			" FROM orgs o WHERE ?1 IS NULL OR o.kind = ?1 ORDER BY o.id",
-			&st, e);
+	                "SELECT o.id, o.name, o.kind, o.parent_id, o.sector,"
+	                " (SELECT count(*) FROM contacts c WHERE c.org_id = o.id),"
+	                " (SELECT count(*) FROM netblocks n WHERE n.org_id = o.id),"
+	                " (SELECT count(*) FROM inventory i WHERE i.org_id = o.id)"
+	                " FROM orgs o WHERE ?1 IS NULL OR o.kind = ?1 ORDER BY o.id",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, kind);
 	*out = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(
-			*out, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:I}", "org",
-					db_col_text(st, 0), "name", db_col_text(st, 1), "kind",
-					db_col_text(st, 2), "parent", db_col_text(st, 3), "sector",
-					db_col_text(st, 4), "contacts", (json_int_t)db_col_int(st, 5),
-					"netblocks", (json_int_t)db_col_int(st, 6), "products",
-					(json_int_t)db_col_int(st, 7)));
+		    *out, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:I}", "org",
+		                    db_col_text(st, 0), "name", db_col_text(st, 1), "kind",
+		                    db_col_text(st, 2), "parent", db_col_text(st, 3), "sector",
+		                    db_col_text(st, 4), "contacts", (json_int_t)db_col_int(st, 5),
+		                    "netblocks", (json_int_t)db_col_int(st, 6), "products",
+		                    (json_int_t)db_col_int(st, 7)));
 	db_done(st);
 	if (rc < 0) {
 		json_decref(*out);
@@ -548,7 +629,7 @@ int org_list(struct db *db, const char *kind, json_t **out, struct err *e)
 
 /* Appends to arr one object per row of a query on one organisation; keys name the columns. */
 static int rows_into(struct db *db, const char *sql, const char *id, const char *const *keys,
-		     json_t *arr, struct err *e)
+                     json_t *arr, struct err *e)
 {
 	struct db_stmt *st;
 	int rc = db_prepare(db, sql, &st, e);
@@ -578,7 +659,7 @@ int org_show(struct db *db, const char *id, json_t **out, struct err *e)
 	static const char *const contact_keys[] = {"name", "role", "email", "phone", "?24x7", NULL};
 	static const char *const netblock_keys[] = {"cidr", NULL};
 	static const char *const inv_keys[] = {"product", "version", "#count", "?internet_facing",
-					       NULL};
+	                                       NULL};
 	static const char *const child_keys[] = {"org", "name", "kind", NULL};
 	json_t *list;
 	int rc;
@@ -599,20 +680,22 @@ int org_show(struct db *db, const char *id, json_t **out, struct err *e)
 	json_object_set_new(*out, "inventory", json_array());
 	json_object_set_new(*out, "children", json_array());
 	rc = rows_into(db,
-		       "SELECT name, role, email, phone, always_on FROM contacts WHERE org_id = ?1"
-		       " ORDER BY name",
-		       id, contact_keys, json_object_get(*out, "contact_list"), e);
-	if (rc == 0)
-		rc = rows_into(db, "SELECT cidr FROM netblocks WHERE org_id = ?1 ORDER BY addr, prefix",
-			       id, netblock_keys, json_object_get(*out, "netblock_list"), e);
+	               "SELECT name, role, email, phone, always_on FROM contacts WHERE org_id = ?1"
+	               " ORDER BY name",
+	               id, contact_keys, json_object_get(*out, "contact_list"), e);
 	if (rc == 0)
 		rc = rows_into(db,
-			       "SELECT product, version, count, internet_facing FROM inventory"
-			       " WHERE org_id = ?1 ORDER BY product, vkey",
-			       id, inv_keys, json_object_get(*out, "inventory"), e);
+		               "SELECT cidr FROM netblocks WHERE org_id = ?1 ORDER BY addr, prefix",
+		               id, netblock_keys, json_object_get(*out, "netblock_list"), e);
 	if (rc == 0)
-		rc = rows_into(db, "SELECT id, name, kind FROM orgs WHERE parent_id = ?1 ORDER BY id",
-			       id, child_keys, json_object_get(*out, "children"), e);
+		rc = rows_into(db,
+		               "SELECT product, version, count, internet_facing FROM inventory"
+		               " WHERE org_id = ?1 ORDER BY product, vkey",
+		               id, inv_keys, json_object_get(*out, "inventory"), e);
+	if (rc == 0)
+		rc = rows_into(db,
+		               "SELECT id, name, kind FROM orgs WHERE parent_id = ?1 ORDER BY id",
+		               id, child_keys, json_object_get(*out, "children"), e);
 	if (rc != 0) {
 		json_decref(*out);
 		*out = NULL;

@@ -183,3 +183,65 @@ BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
 CREATE TRIGGER advisory_published_kept BEFORE DELETE ON advisory_versions
 WHEN OLD.published_at IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+
+-- the lists of a published version are as frozen as the version itself
+CREATE TRIGGER advisory_cves_frozen_insert BEFORE INSERT ON advisory_cves
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = NEW.advisory_id AND num = NEW.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_cves_frozen_update BEFORE UPDATE ON advisory_cves
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_cves_frozen_delete BEFORE DELETE ON advisory_cves
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_affects_frozen_insert BEFORE INSERT ON advisory_affects
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = NEW.advisory_id AND num = NEW.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_affects_frozen_update BEFORE UPDATE ON advisory_affects
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_affects_frozen_delete BEFORE DELETE ON advisory_affects
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_fixed_frozen_insert BEFORE INSERT ON advisory_fixed
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = NEW.advisory_id AND num = NEW.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_fixed_frozen_update BEFORE UPDATE ON advisory_fixed
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_fixed_frozen_delete BEFORE DELETE ON advisory_fixed
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_refs_frozen_insert BEFORE INSERT ON advisory_refs
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = NEW.advisory_id AND num = NEW.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_refs_frozen_update BEFORE UPDATE ON advisory_refs
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_refs_frozen_delete BEFORE DELETE ON advisory_refs
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_recipients_frozen_insert BEFORE INSERT ON advisory_recipients
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = NEW.advisory_id AND num = NEW.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_recipients_frozen_update BEFORE UPDATE ON advisory_recipients
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;
+CREATE TRIGGER advisory_recipients_frozen_delete BEFORE DELETE ON advisory_recipients
+WHEN (SELECT published_at FROM advisory_versions
+      WHERE advisory_id = OLD.advisory_id AND num = OLD.num) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a published advisory version never changes'); END;

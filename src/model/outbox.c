@@ -1,0 +1,544 @@
+/* outbox.c: delivering e-mail and webhook alerts.
+ *
+ * A batch of due alerts is claimed in one transaction (state 'sent', one more attempt, a
+ * lease, the claimer's host:pid), sent outside any transaction, and recorded in another: the
+ * store is never locked while the network is slow. An alert whose claimer died (a lease run
+ * out, or a pid on this host that is gone) is claimed again and sent with the same
+ * Message-ID, so nothing is lost and a receiver sees a repeat it can recognise. */
+#include "model/alert.h"
+
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "deliver/mail.h"
+#include "deliver/smtp.h"
+#include "deliver/webhook.h"
+#include "formats/plain.h"
+#include "model/advisory.h"
+#include "model/config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OUTBOX_BATCH   500
+#define OUTBOX_LEASE_S 300
+
+struct outbox_conf {
+	char *smtp_url, *smtp_from, *smtp_user, *smtp_password, *site_url, *site_name;
+	long connections, max_attempts, webhook_timeout;
+	char secret[80];
+	char claimer[128];
+};
+
+/* One claimed alert and what is needed to send it. */
+struct outbox_item {
+	int64_t id;
+	char *advisory, *org, *channel, *address, *matched, *message_id, *reason;
+	int num, attempts;
+	char *contact_name, *org_name, *webhook_secret;
+	struct buf message; /* the composed mail or webhook body */
+	int result;
+	char error[256];
+};
+
+/* A rendered advisory version, shared by the alerts of one batch. */
+struct outbox_version {
+	char *id;
+	int num;
+	char *subject, *plain, *json, *tlp;
+};
+
+static void outbox_conf_free(struct outbox_conf *c)
+{
+	free(c->smtp_url);
+	free(c->smtp_from);
+	free(c->smtp_user);
+	free(c->smtp_password);
+	free(c->site_url);
+	free(c->site_name);
+}
+
+static int outbox_conf_load(struct db *db, struct outbox_conf *c, struct err *e)
+{
+	char host[64], *secret;
+
+	memset(c, 0, sizeof(*c));
+	c->smtp_url = config_get(db, "smtp.url", NULL);
+	c->smtp_from = config_get(db, "smtp.from", "baken@localhost");
+	c->smtp_user = config_get(db, "smtp.user", NULL);
+	c->smtp_password = config_get(db, "smtp.password", NULL);
+	c->site_url = config_get(db, "site.url", "http://localhost:8080");
+	c->site_name = config_get(db, "site.name", "NCSC");
+	c->connections = config_get_long(db, "smtp.connections", 4);
+	c->max_attempts = config_get_long(db, "alert.max_attempts", 6);
+	c->webhook_timeout = config_get_long(db, "webhook.timeout", 10);
+	secret = config_get(db, "ack.secret", "");
+	snprintf(c->secret, sizeof(c->secret), "%s", secret);
+	free(secret);
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(c->claimer, sizeof(c->claimer), "%s:%ld", host, (long)getpid());
+	(void)e;
+	return 0;
+}
+
+/* Alerts claimed by a process on this host that no longer runs are free again at once. */
+static int outbox_release_dead(struct db *db, const struct outbox_conf *c, struct err *e)
+{
+	const char *colon = strrchr(c->claimer, ':');
+	size_t hostlen = (size_t)(colon - c->claimer) + 1;
+	struct db_stmt *st;
+	json_t *dead = json_array(), *x;
+	size_t i;
+	int rc;
+
+	rc = db_prepare(db,
+			"SELECT id, claimed_by FROM alerts WHERE state = 'sent' AND channel <> 'call'"
+			" AND claimed_by IS NOT NULL",
+			&st, e);
+	if (rc != 0) {
+		json_decref(dead);
+		return rc;
+	}
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		const char *who = db_col_text(st, 1);
+		long pid;
+		char *end;
+
+		if (strncmp(who, c->claimer, hostlen) != 0)
+			continue;
+		pid = strtol(who + hostlen, &end, 10);
+		if (*end == '\0' && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			json_array_append_new(dead, json_integer(db_col_int(st, 0)));
+	}
+	db_done(st);
+	json_array_foreach(dead, i, x)
+	{
+		if (rc < 0)
+			break;
+		rc = db_prepare(db, "UPDATE alerts SET lease_until = '0' WHERE id = ?1", &st, e);
+		if (rc != 0)
+			break;
+		db_bind_int(st, 1, json_integer_value(x));
+		rc = db_step(st, e);
+		db_done(st);
+	}
+	json_decref(dead);
+	return rc < 0 ? rc : 0;
+}
+
+static char *dup_col(struct db_stmt *st, int i)
+{
+	return db_col_is_null(st, i) ? NULL : xstrdup(db_col_text(st, i));
+}
+
+/* Claims up to OUTBOX_BATCH due alerts; skip_email when no mail server is configured. */
+static int outbox_claim(struct db *db, const struct outbox_conf *c, int64_t now, int skip_email,
+			struct outbox_item **items, size_t *n, struct err *e)
+{
+	struct db_stmt *st;
+	char nowtext[32], lease[32];
+	int rc;
+
+	*items = NULL;
+	*n = 0;
+	time_format(now, nowtext, sizeof(nowtext));
+	time_format(now + OUTBOX_LEASE_S, lease, sizeof(lease));
+	if ((rc = db_begin(db, e)) != 0)
+		return rc;
+	if ((rc = outbox_release_dead(db, c, e)) != 0)
+		goto out;
+	rc = db_prepare(
+		db,
+		"UPDATE alerts SET state = 'sent', attempts = attempts + 1, claimed_by = ?1,"
+		" lease_until = ?2, sent_at = ?3 WHERE id IN (SELECT id FROM alerts"
+		" WHERE channel IN ('email', 'webhook') AND NOT (?5 = 1 AND channel = 'email')"
+		" AND ((state = 'queued' AND next_attempt_at <= ?3)"
+		"  OR (state = 'sent' AND lease_until < ?3)) ORDER BY id LIMIT ?4)"
+		" RETURNING id, advisory_id, num, org_id, channel, address, matched, message_id,"
+		" reason, attempts, contact_id",
+		&st, e);
+	if (rc != 0)
+		goto out;
+	db_bind_text(st, 1, c->claimer);
+	db_bind_text(st, 2, lease);
+	db_bind_text(st, 3, nowtext);
+	db_bind_int(st, 4, OUTBOX_BATCH);
+	db_bind_int(st, 5, skip_email);
+	*items = xcalloc(OUTBOX_BATCH, sizeof(**items));
+	while ((rc = db_step(st, e)) == DB_ROW && *n < OUTBOX_BATCH) {
+		struct outbox_item *it = &(*items)[(*n)++];
+		it->id = db_col_int(st, 0);
+		it->advisory = dup_col(st, 1);
+		it->num = (int)db_col_int(st, 2);
+		it->org = dup_col(st, 3);
+		it->channel = dup_col(st, 4);
+		it->address = dup_col(st, 5);
+		it->matched = dup_col(st, 6);
+		it->message_id = dup_col(st, 7);
+		it->reason = dup_col(st, 8);
+		it->attempts = (int)db_col_int(st, 9);
+		it->result = (int)db_col_int(st, 10); /* the contact, until it is sent */
+		buf_init(&it->message, 1 << 20);
+	}
+	db_done(st);
+	if (rc < 0)
+		goto out;
+	/* names for the personal part, and each organisation's webhook secret */
+	for (size_t i = 0; i < *n && rc >= 0; i++) {
+		struct outbox_item *it = &(*items)[i];
+		rc = db_prepare(db,
+				"SELECT o.name, o.webhook_secret, (SELECT name FROM contacts"
+				" WHERE id = ?2) FROM orgs o WHERE o.id = ?1",
+				&st, e);
+		if (rc != 0)
+			break;
+		db_bind_text(st, 1, it->org);
+		db_bind_int(st, 2, it->result);
+		if ((rc = db_step(st, e)) == DB_ROW) {
+			it->org_name = dup_col(st, 0);
+			it->webhook_secret = dup_col(st, 1);
+			it->contact_name = dup_col(st, 2);
+		}
+		db_done(st);
+		it->result = 0;
+	}
+	rc = rc < 0 ? rc : 0;
+out:
+	if (rc == 0)
+		return db_commit(db, e);
+	db_rollback(db);
+	return rc;
+}
+
+static void outbox_item_free(struct outbox_item *it)
+{
+	free(it->advisory);
+	free(it->org);
+	free(it->channel);
+	free(it->address);
+	free(it->matched);
+	free(it->message_id);
+	free(it->reason);
+	free(it->contact_name);
+	free(it->org_name);
+	free(it->webhook_secret);
+	buf_free(&it->message);
+}
+
+static const struct outbox_version *outbox_version(struct db *db, struct outbox_version **cache,
+						   size_t *n, const char *id, int num,
+						   struct err *e)
+{
+	struct advisory_version v;
+	struct outbox_version *ov;
+	struct buf b;
+	json_t *j;
+	char label[16], subject[1024];
+
+	for (size_t i = 0; i < *n; i++)
+		if ((*cache)[i].num == num && strcmp((*cache)[i].id, id) == 0)
+			return &(*cache)[i];
+	advisory_version_label(num, label, sizeof(label));
+	if (advisory_load(db, id, label, 0, &v, e) != 0)
+		return NULL;
+	if (advisory_to_json(db, &v, &j, e) != 0) {
+		advisory_version_free(&v);
+		return NULL;
+	}
+	*cache = xreallocarray(*cache, *n + 1, sizeof(**cache));
+	ov = &(*cache)[(*n)++];
+	ov->id = xstrdup(id);
+	ov->num = num;
+	alert_subject(id, num, v.tlp, v.likelihood, v.impact, v.title, subject, sizeof(subject));
+	ov->subject = xstrdup(subject);
+	ov->tlp = xstrdup(v.tlp);
+	buf_init(&b, BUF_MAX_DEFAULT);
+	plain_render(&v, "nl", &b);
+	ov->plain = buf_take(&b);
+	ov->json = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	advisory_version_free(&v);
+	return ov;
+}
+
+/* What a partner may do with a version, in TLP 2.0 terms. */
+static const char *tlp_pass_on(const char *tlp)
+{
+	if (strcmp(tlp, "CLEAR") == 0)
+		return "TLP:CLEAR - u mag dit advies zonder beperking verder verspreiden.";
+	if (strcmp(tlp, "GREEN") == 0)
+		return "TLP:GREEN - u mag dit advies delen binnen uw achterban, niet openbaar.";
+	if (strcmp(tlp, "AMBER") == 0)
+		return "TLP:AMBER - u mag dit advies delen binnen uw organisatie en met klanten of"
+		       " leden die het nodig hebben om zich te beschermen.";
+	if (strcmp(tlp, "AMBER+STRICT") == 0)
+		return "TLP:AMBER+STRICT - alleen delen binnen uw eigen organisatie.";
+	return "TLP:RED - alleen voor de ontvangers persoonlijk; niet verder delen.";
+}
+
+/* The personal part above the advisory: why this reaches you, and the acknowledgement link. */
+static void outbox_personal(const struct outbox_conf *c, const struct outbox_item *it,
+			    const struct outbox_version *ov, struct buf *b)
+{
+	json_t *m = json_loads(it->matched ? it->matched : "[]", 0, NULL), *row;
+	char token[65];
+	size_t i;
+
+	buf_printf(b, "Aan: %s, %s (%s)\n\n", it->contact_name ? it->contact_name : "",
+		   it->org_name ? it->org_name : it->org, it->org);
+	if (strcmp(it->reason, "affected") == 0) {
+		buf_adds(b, "Dit advies is voor u bestemd: volgens uw opgave gebruikt uw organisatie\n"
+			    "de volgende kwetsbare software:\n");
+		json_array_foreach(m, i, row)
+		{
+			json_int_t count = json_integer_value(json_object_get(row, "count"));
+			buf_printf(b, "    - %s %s (%lld %s%s)\n",
+				   json_string_value(json_object_get(row, "product")),
+				   json_string_value(json_object_get(row, "version")),
+				   (long long)count, count == 1 ? "systeem" : "systemen",
+				   json_is_true(json_object_get(row, "internet_facing"))
+					   ? ", bereikbaar vanaf internet"
+					   : "");
+		}
+	} else if (strcmp(it->reason, "partner") == 0) {
+		buf_printf(b, "U ontvangt dit advies als partner van %s.\n%s\n", c->site_name,
+			   tlp_pass_on(ov->tlp));
+	} else {
+		buf_adds(b, "Dit advies is aan uw organisatie gericht.\n");
+	}
+	alert_ack_token_of(c->secret, it->message_id, token);
+	buf_printf(b, "\nBevestig de ontvangst met een klik:\n    %s/ack/%s\n\n", c->site_url, token);
+	json_decref(m);
+}
+
+static int outbox_render(const struct outbox_conf *c, struct outbox_item *it,
+			 const struct outbox_version *ov, int64_t now, struct err *e)
+{
+	struct buf body;
+	int rc;
+
+	buf_init(&body, BUF_MAX_DEFAULT);
+	if (strcmp(it->channel, "email") == 0) {
+		struct mail_header h[] = {{"X-Baken-Alert", NULL}, {"X-Baken-Advisory", ov->id}};
+		char alertid[32];
+		struct mail_fields f;
+
+		snprintf(alertid, sizeof(alertid), "%lld", (long long)it->id);
+		h[0].value = alertid;
+		outbox_personal(c, it, ov, &body);
+		buf_adds(&body, ov->plain);
+		memset(&f, 0, sizeof(f));
+		f.from = c->smtp_from;
+		f.to = it->address;
+		f.subject = ov->subject;
+		f.date = now;
+		f.message_id = it->message_id;
+		f.headers = h;
+		f.n_headers = 2;
+		f.body = buf_str(&body);
+		rc = mail_compose(&f, &it->message, e);
+	} else {
+		json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:o?, s:o?}", "event",
+				      "advisory.published", "alert", (json_int_t)it->id, "delivery",
+				      it->message_id, "org", it->org, "reason", it->reason,
+				      "advisory", json_loads(ov->json, 0, NULL), "matched",
+				      json_loads(it->matched ? it->matched : "[]", 0, NULL));
+		char *text = json_dumps(o, JSON_COMPACT);
+		char token[65];
+
+		alert_ack_token_of(c->secret, it->message_id, token);
+		json_decref(o);
+		rc = buf_adds(&it->message, text);
+		free(text);
+		(void)token;
+	}
+	buf_free(&body);
+	return rc;
+}
+
+/* Records the outcome of each item in one transaction. */
+static int outbox_record(struct db *db, const struct outbox_conf *c, struct outbox_item *items,
+			 size_t n, int64_t now, struct alert_deliver_stats *stats, struct err *e)
+{
+	struct db_stmt *st;
+	char nowtext[32], next[32];
+	long ok = 0, retry = 0, failed = 0;
+	int rc;
+
+	time_format(now, nowtext, sizeof(nowtext));
+	if ((rc = db_begin(db, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		struct outbox_item *it = &items[i];
+		int give_up = it->attempts >= c->max_attempts;
+		/* 1, 2, 4 ... minutes, at most six hours */
+		int64_t wait = 60LL << (it->attempts > 9 ? 9 : it->attempts - 1);
+
+		time_format(now + (wait > 21600 ? 21600 : wait), next, sizeof(next));
+		if (it->result == 0)
+			rc = db_prepare(db,
+					"UPDATE alerts SET state = 'delivered', delivered_at = ?2,"
+					" last_error = NULL, claimed_by = NULL, lease_until = NULL"
+					" WHERE id = ?1 AND state = 'sent'",
+					&st, e);
+		else
+			rc = db_prepare(db,
+					"UPDATE alerts SET state = ?3, last_error = ?4,"
+					" next_attempt_at = ?5, claimed_by = NULL, lease_until = NULL"
+					" WHERE id = ?1 AND state = 'sent'",
+					&st, e);
+		if (rc != 0)
+			break;
+		db_bind_int(st, 1, it->id);
+		db_bind_text(st, 2, nowtext);
+		if (it->result != 0) {
+			db_bind_text(st, 3, give_up ? "failed" : "queued");
+			db_bind_text(st, 4, it->error);
+			db_bind_text(st, 5, next);
+		}
+		rc = db_step(st, e);
+		db_done(st);
+		if (it->result == 0)
+			ok++;
+		else if (give_up)
+			failed++;
+		else
+			retry++;
+	}
+	if (rc >= 0 && n)
+		rc = event_append(db,
+				  &(struct act){c->claimer, now}, "alert.deliver", "alerts",
+				  json_pack("{s:I, s:I, s:I, s:I, s:I}", "first",
+					    (json_int_t)items[0].id, "last",
+					    (json_int_t)items[n - 1].id, "delivered", (json_int_t)ok,
+					    "retrying", (json_int_t)retry, "failed",
+					    (json_int_t)failed),
+				  e);
+	if (rc < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	stats->delivered += ok;
+	stats->retrying += retry;
+	stats->failed += failed;
+	return db_commit(db, e);
+}
+
+static void outbox_send(const struct outbox_conf *c, struct outbox_item *items, size_t n)
+{
+	struct smtp_item *mails = xcalloc(n ? n : 1, sizeof(*mails));
+	size_t nmail = 0;
+	struct webhook_client *wc = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct outbox_item *it = &items[i];
+		if (it->result != 0)
+			continue; /* failed to render: the error is set */
+		if (strcmp(it->channel, "email") == 0) {
+			mails[nmail].rcpt = it->address;
+			mails[nmail].data = buf_str(&it->message);
+			mails[nmail].len = it->message.len;
+			nmail++;
+			continue;
+		}
+		struct webhook_req r = {it->address, buf_str(&it->message), it->message.len,
+					it->webhook_secret ? it->webhook_secret : "",
+					it->message_id, "advisory.published",
+					c->webhook_timeout * 1000};
+		struct webhook_result res = {0};
+		struct err we = {0, ""};
+		if (wc == NULL && webhook_client_open(&wc, &we) != 0) {
+			it->result = ERR_IO;
+			snprintf(it->error, sizeof(it->error), "%s", we.msg);
+			continue;
+		}
+		it->result = webhook_post(wc, &r, &res, &we);
+		if (it->result != 0)
+			snprintf(it->error, sizeof(it->error), "%s", res.error[0] ? res.error : we.msg);
+	}
+	webhook_client_close(wc);
+	if (nmail) {
+		struct smtp_conf sc = {c->smtp_url, c->smtp_from, c->smtp_user, c->smtp_password,
+				       30000, (int)c->connections};
+		struct err se = {0, ""};
+		int rc = smtp_send_batch(&sc, mails, nmail, &se);
+
+		for (size_t i = 0, k = 0; i < n; i++) {
+			struct outbox_item *it = &items[i];
+			if (it->result != 0 || strcmp(it->channel, "email") != 0)
+				continue;
+			it->result = rc != 0 ? rc : mails[k].result;
+			snprintf(it->error, sizeof(it->error), "%s",
+				 rc != 0 ? se.msg : mails[k].error);
+			k++;
+		}
+	}
+	free(mails);
+}
+
+int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_stats *st,
+		  struct err *e)
+{
+	struct outbox_conf c;
+	struct outbox_version *cache = NULL;
+	size_t ncache = 0;
+	int64_t waiting = 0;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = outbox_conf_load(db, &c, e)) != 0)
+		return rc;
+	for (;;) {
+		struct outbox_item *items;
+		size_t n;
+
+		rc = outbox_claim(db, &c, act->at, c.smtp_url == NULL, &items, &n, e);
+		if (rc != 0 || n == 0) {
+			free(items);
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct err re = {0, ""};
+			const struct outbox_version *ov =
+				outbox_version(db, &cache, &ncache, items[i].advisory, items[i].num,
+					       &re);
+			if (ov == NULL || outbox_render(&c, &items[i], ov, act->at, &re) != 0) {
+				items[i].result = ERR_INPUT;
+				snprintf(items[i].error, sizeof(items[i].error), "%s", re.msg);
+			}
+		}
+		outbox_send(&c, items, n);
+		rc = outbox_record(db, &c, items, n, act->at, st, e);
+		for (size_t i = 0; i < n; i++)
+			outbox_item_free(&items[i]);
+		free(items);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0 && c.smtp_url == NULL)
+		rc = db_query_int(db,
+				  "SELECT count(*) FROM alerts WHERE channel = 'email'"
+				  " AND state IN ('queued', 'sent')",
+				  NULL, &waiting, e);
+	if (rc == 0 && waiting)
+		rc = err_set(e, ERR_INPUT,
+			     "%lld e-mail alerts are waiting, but no mail server is set: `baken config"
+			     " set smtp.url smtp://HOST:PORT`",
+			     (long long)waiting);
+	for (size_t i = 0; i < ncache; i++) {
+		free(cache[i].id);
+		free(cache[i].subject);
+		free(cache[i].plain);
+		free(cache[i].json);
+		free(cache[i].tlp);
+	}
+	free(cache);
+	outbox_conf_free(&c);
+	return rc;
+}

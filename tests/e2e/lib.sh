@@ -1,0 +1,209 @@
+# lib.sh: what the end-to-end scripts share. Sourced (`. "$(dirname "$0")/lib.sh"`), never run:
+# tests/run-e2e runs only e2e/[0-9]*.sh. POSIX sh.
+#
+# Every script works on its own database $DB in $TMPDIR_TEST, checks what a user relies on, and
+# ends with `finish`: exit 0, or exit 1 after printing each check that failed (a failed check
+# does not stop the script; `must` does, where nothing after it could work).
+set -u
+: "${BAKEN:?BAKEN must name the binary under test}"
+: "${TMPDIR_TEST:?TMPDIR_TEST must name a fresh directory}"
+T=$TMPDIR_TEST
+DB=$T/t.db
+PY=/usr/bin/python3
+unset BAKEN_DB
+BAKEN_ACTOR=e2e
+export BAKEN_ACTOR
+NFAIL=0
+NCHECK=0
+
+# The matrix answers that give medium/high (27 points; code execution as root) ...
+MH="--default-config yes --exploit none --details somewhat --access internet --credentials none
+ --complexity average --interaction none --exploited no --exploit-expected no
+ --fix-available none --dos no --code-exec root --remote no --privesc no --leak no"
+# ... and the change that makes it high/high (exploit code, exploit expected: 32 points).
+HH="--exploit poc --exploit-expected yes"
+
+fail() {
+	NFAIL=$((NFAIL + 1))
+	printf 'FAIL: %s\n' "$(printf '%s' "$*" | tr '\n' ' ')"
+}
+die() {
+	fail "$@"
+	echo "(stopped: nothing after this can work)"
+	exit 1
+}
+finish() {
+	if [ "$NFAIL" -gt 0 ]; then
+		echo "${0##*/}: $NFAIL failure(s) in $NCHECK checks"
+		exit 1
+	fi
+	echo "${0##*/}: $NCHECK checks hold"
+	exit 0
+}
+# first bytes of a file on one line, for messages
+peek() { head -c "${2:-300}" "$1" 2>/dev/null | tr '\n' ' '; }
+
+# run ARGS...: baken --db $DB ARGS; stdout in $T/out, stderr in $T/err, exit status in $RC.
+run() {
+	"$BAKEN" --db "$DB" "$@" >"$T/out" 2>"$T/err"
+	RC=$?
+}
+# ok ARGS...: run, expecting exit 0 (returns 1 when not, after counting the failure).
+ok() {
+	NCHECK=$((NCHECK + 1))
+	run "$@"
+	[ "$RC" -eq 0 ] && return 0
+	fail "baken $* -> exit $RC: $(peek "$T/err")"
+	return 1
+}
+# must ARGS...: as ok, but stop the script when it fails.
+must() { ok "$@" || die "baken $* must succeed"; }
+
+# js EXPR WHAT: the Python expression EXPR must hold for d, the JSON on stdout of the last run.
+# Helpers in EXPR: orgs(x) (sorted org ids named in x), where(rows, k=v...), one(rows, k=v...).
+JS_PRELUDE='
+import json, re, sys
+def orgs(x):
+    found = set()
+    def walk(y):
+        if isinstance(y, dict):
+            for k, v in y.items():
+                if k == "org" and isinstance(v, str) and v:
+                    found.add(v)
+                walk(v)
+        elif isinstance(y, list):
+            for v in y:
+                walk(v)
+    walk(x)
+    return sorted(found)
+def where(rows, **kw):
+    return [r for r in rows if all(r.get(k) == v for k, v in kw.items())]
+def one(rows, **kw):
+    r = where(rows, **kw)
+    if len(r) != 1:
+        raise Exception("%d rows with %s, want 1" % (len(r), kw))
+    return r[0]
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("not JSON: %s" % e)
+    sys.exit(1)
+'
+js() {
+	NCHECK=$((NCHECK + 1))
+	js_why=$("$PY" -c "$JS_PRELUDE
+try:
+    r = eval(sys.argv[2])
+except Exception as e:
+    print('%s: %s' % (type(e).__name__, e)); sys.exit(1)
+sys.exit(0 if r else 1)" "$T/out" "$1" 2>&1) && return 0
+	fail "$2: want $1${js_why:+ ($js_why)} in: $(peek "$T/out" 400)"
+	return 1
+}
+# jv EXPR: prints the value of the Python expression EXPR over d (as js), or nothing.
+jv() {
+	"$PY" -c "$JS_PRELUDE
+v = eval(sys.argv[2])
+print(v if not isinstance(v, (dict, list)) else json.dumps(v, sort_keys=True))" "$T/out" "$1" 2>/dev/null
+}
+
+# has TEXT WHAT / hasnt TEXT WHAT: fixed text on stdout of the last run (any case).
+has() {
+	NCHECK=$((NCHECK + 1))
+	grep -qiF -- "$1" "$T/out" || fail "$2: '$1' missing in: $(peek "$T/out" 400)"
+}
+hasnt() {
+	NCHECK=$((NCHECK + 1))
+	! grep -qiF -- "$1" "$T/out" || fail "$2: '$1' must not appear in: $(peek "$T/out" 400)"
+}
+# line REGEX WHAT: some line of stdout matches the extended regular expression (case matters).
+line() {
+	NCHECK=$((NCHECK + 1))
+	grep -qE -- "$1" "$T/out" || fail "$2: no line /$1/ in: $(peek "$T/out" 600)"
+}
+
+# snap FILE: the state of $DB into FILE: every row (Python's sqlite3 iterdump, not the sqlite3
+# tool) and the sha256 of the database file after a checkpoint has emptied the WAL into it.
+snap() {
+	"$PY" - "$DB" >"$1" 2>&1 <<'EOF'
+import hashlib, os, sqlite3, sys
+db = sys.argv[1]
+if not os.path.exists(db):
+    print("no database file")
+    sys.exit(0)
+c = sqlite3.connect(db)
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+c.close()
+with open(db, "rb") as f:
+    print("sha256 of the file:", hashlib.sha256(f.read()).hexdigest())
+c = sqlite3.connect(db)
+for line in c.iterdump():
+    print(line)
+c.close()
+wal = db + "-wal"
+print("wal bytes:", os.path.getsize(wal) if os.path.exists(wal) else 0)
+EOF
+}
+
+# bad CODE REGEX ARGS...: baken ARGS must be refused with exit CODE (1: user error, 2: usage),
+# print nothing on stdout and exactly one line on stderr (a usage error may add one line
+# "usage: ..."), that line must match REGEX (extended, any case; "" skips that), must not
+# repeat the command's name ("baken org add: org add: ..."), and the database must be the same
+# before and after: the same rows, and the same bytes in the file.
+bad() {
+	bad_code=$1
+	bad_re=$2
+	shift 2
+	NCHECK=$((NCHECK + 1))
+	snap "$T/before"
+	run "$@"
+	snap "$T/after"
+	bad_what="baken $*"
+	bad_first=$(head -n 1 "$T/err")
+	bad_lines=$(wc -l <"$T/err")
+	if [ "$RC" -ne "$bad_code" ]; then
+		fail "$bad_what: exit $RC, want $bad_code (stderr: $(peek "$T/err"))"
+	fi
+	if [ ! -s "$T/err" ]; then
+		fail "$bad_what: refused without a message on stderr"
+	elif [ "$bad_lines" -ne 1 ] &&
+		! { [ "$bad_code" -eq 2 ] && [ "$bad_lines" -eq 2 ] &&
+			sed -n 2p "$T/err" | grep -q '^usage: '; }; then
+		fail "$bad_what: $bad_lines lines on stderr, want one: $(peek "$T/err" 500)"
+	fi
+	if [ -n "$bad_re" ] && ! printf '%s\n' "$bad_first" | grep -qiE -- "$bad_re"; then
+		fail "$bad_what: the message does not say /$bad_re/: $bad_first"
+	fi
+	if printf '%s\n' "$bad_first" | grep -qE '^baken ([a-z]+( [a-z]+)?): \1: '; then
+		fail "$bad_what: the message repeats the command's name: $bad_first"
+	fi
+	if [ -s "$T/out" ]; then
+		fail "$bad_what: printed on stdout although refused: $(peek "$T/out")"
+	fi
+	if ! cmp -s "$T/before" "$T/after"; then
+		fail "$bad_what: changed the database: $(diff "$T/before" "$T/after" | head -n 6)"
+	fi
+}
+
+# The advisory ID printed by the last `advisory new` (JSON or text).
+new_id() { grep -oE '[A-Z0-9]+-[0-9]{4}-[0-9]{4}' "$T/out" | head -n 1; }
+
+# A small constituency (the one of the acceptance checks): a ministry with an agency, a vital
+# provider, a municipality; their contacts; Citrix and Pulse Secure inventory.
+seed_orgs() {
+	must init --prefix NCSC
+	must org add min-a --name "Ministerie A" --kind ministry
+	must org add agency-a1 --name "Dienst A1" --kind agency --parent min-a
+	must org add vital-e --name "Energie E" --kind vital --sector energy
+	must org add other-x --name "Gemeente X" --kind other
+	must org contact agency-a1 --name "CISO A1" --role ciso --email ciso@a1.example \
+		--phone +31700000001
+	must org contact vital-e --name "SOC E" --role soc --email soc@e.example \
+		--phone +31700000002 --24x7
+	must inventory add agency-a1 --product citrix:adc --version 13.0-47.22
+	must inventory add vital-e --product citrix:adc --version 13.0-47.24
+	must inventory add other-x --product citrix:gateway --version 12.1-50.31
+	must inventory add min-a --product pulsesecure:pulse_connect_secure --version 9.0R3.3
+	must inventory add vital-e --product pulsesecure:pulse_connect_secure --version 8.3R7.1
+	must inventory add other-x --product pulsesecure:pulse_connect_secure --version 9.0R4
+}
