@@ -35,6 +35,7 @@ const struct opt_spec cmd_org_contact_opts[] = {
     {"email", OPT_VALUE, "E", "e-mail address for alerts"},
     {"phone", OPT_VALUE, "P", "phone number for calls"},
     {"24x7", OPT_FLAG, NULL, "reachable day and night"},
+    {"webhook", OPT_VALUE, "URL", "receive alerts as signed JSON POSTs at this URL"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -49,6 +50,7 @@ int cmd_org_contact(struct cli_ctx *c)
 	f.email = opt_get(&c->opts, "email");
 	f.phone = opt_get(&c->opts, "phone");
 	f.always_on = opt_has(&c->opts, "24x7");
+	f.webhook_url = opt_get(&c->opts, "webhook");
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	rc = cli_finish(c, org_contact_set(c->db, &c->act, &f, &c->err));

@@ -36,27 +36,27 @@ static const struct org_fields demo_orgs[] = {
 };
 
 static const struct contact_fields demo_contacts[] = {
-    {"min-jenv", "CISO JenV", "ciso", "ciso@jenv.example", "+31 70 000 0101", 1},
-    {"jenv-dji", "SOC DJI", "soc", "soc@dji.example", "+31 70 000 0102", 1},
-    {"jenv-dtv", "ICT-beheer DTV", "cto", "beheer@dtv.example", "+31 70 000 0103", 0},
-    {"min-bzk", "CISO BZK", "ciso", "ciso@bzk.example", "+31 70 000 0201", 1},
-    {"bzk-ssc", "SOC SSC-ICT", "soc", "soc@ssc.example", "+31 70 000 0202", 1},
-    {"min-ienw", "CISO IenW", "ciso", "ciso@ienw.example", "+31 70 000 0301", 1},
-    {"ienw-wbd", "Beveiligingsteam WBD", "soc", "security@wbd.example", "+31 70 000 0302", 0},
-    {"min-fin", "CISO Financiën", "ciso", "ciso@fin.example", "+31 70 000 0401", 1},
-    {"fin-dvb", "CIO Dienst Heffingen", "cio", "cio@dvb.example", "+31 70 000 0402", 0},
-    {"energie-noord", "SOC Energienet", "soc", "soc@energienet.example", "+31 50 000 0501", 1},
-    {"water-delta", "CISO Waterbedrijf", "ciso", "ciso@delta.example", "+31 10 000 0601", 0},
+    {"min-jenv", "CISO JenV", "ciso", "ciso@jenv.example", "+31 70 000 0101", 1, NULL},
+    {"jenv-dji", "SOC DJI", "soc", "soc@dji.example", "+31 70 000 0102", 1, NULL},
+    {"jenv-dtv", "ICT-beheer DTV", "cto", "beheer@dtv.example", "+31 70 000 0103", 0, NULL},
+    {"min-bzk", "CISO BZK", "ciso", "ciso@bzk.example", "+31 70 000 0201", 1, NULL},
+    {"bzk-ssc", "SOC SSC-ICT", "soc", "soc@ssc.example", "+31 70 000 0202", 1, NULL},
+    {"min-ienw", "CISO IenW", "ciso", "ciso@ienw.example", "+31 70 000 0301", 1, NULL},
+    {"ienw-wbd", "Beveiligingsteam WBD", "soc", "security@wbd.example", "+31 70 000 0302", 0, NULL},
+    {"min-fin", "CISO Financiën", "ciso", "ciso@fin.example", "+31 70 000 0401", 1, NULL},
+    {"fin-dvb", "CIO Dienst Heffingen", "cio", "cio@dvb.example", "+31 70 000 0402", 0, NULL},
+    {"energie-noord", "SOC Energienet", "soc", "soc@energienet.example", "+31 50 000 0501", 1, NULL},
+    {"water-delta", "CISO Waterbedrijf", "ciso", "ciso@delta.example", "+31 10 000 0601", 0, NULL},
     {"luchthaven-zuid", "IT Security Luchthaven", "soc", "soc@luchthaven.example",
-     "+31 40 000 0701", 1},
+     "+31 40 000 0701", 1, NULL},
     {"telecom-holland", "CERT Telecom Holland", "cert", "cert@telecom.example", "+31 20 000 0801",
-     1},
-    {"betaalbank", "CSIRT Betaalbank", "cert", "csirt@betaalbank.example", "+31 20 000 0901", 1},
-    {"z-cert", "Z-CERT meldpunt", "cert", "meldingen@z-cert.example", "+31 30 000 1001", 1},
-    {"csirt-dsp", "CSIRT-DSP", "cert", "info@csirt-dsp.example", "+31 70 000 1101", 0},
-    {"dtc", "Digital Trust Center redactie", "communications", "redactie@dtc.example", NULL, 0},
-    {"ikp-gemeenten", "IBD", "cert", "ibd@gemeenten.example", "+31 70 000 1201", 1},
-    {"gemeente-oost", "CISO Oostdam", "ciso", "ciso@oostdam.example", NULL, 0},
+     1, NULL},
+    {"betaalbank", "CSIRT Betaalbank", "cert", "csirt@betaalbank.example", "+31 20 000 0901", 1, NULL},
+    {"z-cert", "Z-CERT meldpunt", "cert", "meldingen@z-cert.example", "+31 30 000 1001", 1, NULL},
+    {"csirt-dsp", "CSIRT-DSP", "cert", "info@csirt-dsp.example", "+31 70 000 1101", 0, NULL},
+    {"dtc", "Digital Trust Center redactie", "communications", "redactie@dtc.example", NULL, 0, NULL},
+    {"ikp-gemeenten", "IBD", "cert", "ibd@gemeenten.example", "+31 70 000 1201", 1, NULL},
+    {"gemeente-oost", "CISO Oostdam", "ciso", "ciso@oostdam.example", NULL, 0, NULL},
 };
 
 static const struct {
@@ -212,10 +212,10 @@ static int demo_case(struct db *db, const char *actor, const struct demo_step *s
 		if ((rc = time_parse(s->at, &act.at, e)) != 0)
 			break;
 		if (s->op == DEMO_PUBLISH) {
-			struct alert_counts n;
+			struct alert_counts counts;
 			rc = advisory_publish(db, &act, id, 0, 0, &num, &material, e);
 			if (rc == 0)
-				rc = alert_on_publish(db, &act, id, num, material, &n, e);
+				rc = alert_on_publish(db, &act, id, num, material, &counts, e);
 			continue;
 		}
 		if (s->op == DEMO_UPDATE) {

@@ -9,6 +9,7 @@
 #include "formats/csvfile.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
 
@@ -228,6 +229,36 @@ bad:
 	               s);
 }
 
+static int webhook_url_check(const char *u, struct err *e)
+{
+	if ((strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0) || strlen(u) > 2048 ||
+	    strpbrk(u, " \t\r\n\"<>") != NULL)
+		return err_set(e, ERR_INPUT, "bad webhook URL \"%s\": expected an http(s) URL", u);
+	return 0;
+}
+
+/* Gives the organisation a secret to sign its webhooks with, once. */
+static int org_webhook_secret(struct db *db, const char *org, struct err *e)
+{
+	unsigned char raw[32];
+	char hex[65];
+	struct db_stmt *st;
+	int rc;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+	rc = db_prepare(db,
+			"UPDATE orgs SET webhook_secret = ?2 WHERE id = ?1 AND webhook_secret IS NULL",
+			&st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, org);
+	db_bind_text(st, 2, hex);
+	rc = db_step(st, e);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int org_contact_set(struct db *db, const struct act *act, const struct contact_fields *f,
                     struct err *e)
 {
@@ -243,14 +274,20 @@ int org_contact_set(struct db *db, const struct act *act, const struct contact_f
 		return rc;
 	if (f->phone && f->phone[0] && (rc = phone_check(f->phone, e)) != 0)
 		return rc;
+	if (f->webhook_url && (rc = webhook_url_check(f->webhook_url, e)) != 0)
+		return rc;
+	if (f->webhook_url && (rc = org_webhook_secret(db, f->org, e)) != 0)
+		return rc;
 	time_format(act->at, now, sizeof(now));
 	rc = db_prepare(
 	    db,
-	    "INSERT INTO contacts (org_id, name, role, email, phone, always_on, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (org_id, name) DO UPDATE SET"
+	    "INSERT INTO contacts (org_id, name, role, email, phone, always_on, created_at,"
+	    " webhook_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT (org_id, name) DO UPDATE SET"
 	    " role = coalesce(excluded.role, contacts.role),"
 	    " email = coalesce(excluded.email, contacts.email),"
 	    " phone = coalesce(excluded.phone, contacts.phone),"
+	    " webhook_url = coalesce(excluded.webhook_url, contacts.webhook_url),"
 	    " always_on = excluded.always_on",
 	    &st, e);
 	if (rc != 0)
@@ -262,15 +299,16 @@ int org_contact_set(struct db *db, const struct act *act, const struct contact_f
 	db_bind_text(st, 5, f->phone);
 	db_bind_int(st, 6, f->always_on);
 	db_bind_text(st, 7, now);
+	db_bind_text(st, 8, f->webhook_url);
 	rc = db_step(st, e);
 	db_done(st);
 	if (rc < 0)
 		return rc;
 	snprintf(object, sizeof(object), "org:%s", f->org);
 	return event_append(db, act, "org.contact", object,
-	                    json_pack("{s:s, s:s?, s:s?, s:s?, s:b}", "name", f->name, "role",
-	                              f->role, "email", f->email, "phone", f->phone, "24x7",
-	                              f->always_on),
+	                    json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:s?}", "name", f->name,
+	                              "role", f->role, "email", f->email, "phone", f->phone,
+	                              "24x7", f->always_on, "webhook", f->webhook_url),
 	                    e);
 }
 
@@ -447,7 +485,8 @@ static int org_import_json_one(struct org_import_state *s, json_t *o, size_t i, 
 	static const char *const org_keys[] = {
 	    "id", "name", "kind", "parent", "sector", "[contacts", "[netblocks", NULL,
 	};
-	static const char *const contact_keys[] = {"name", "role", "email", "phone", "?24x7", NULL};
+	static const char *const contact_keys[] = {"name",  "role", "email",
+						   "phone", "?24x7", "webhook", NULL};
 	struct org_fields f;
 	const char *bad = NULL;
 	char where[4200];
@@ -480,7 +519,8 @@ static int org_import_json_one(struct org_import_state *s, json_t *o, size_t i, 
 		                           jstr(x, "role"),
 		                           jstr(x, "email"),
 		                           jstr(x, "phone"),
-		                           json_is_true(json_object_get(x, "24x7"))};
+		                           json_is_true(json_object_get(x, "24x7")),
+		                           jstr(x, "webhook")};
 
 		snprintf(where, sizeof(where), "%s: [%zu].contacts[%zu]", s->path, i, j);
 		if (!json_is_object(x))
@@ -656,11 +696,13 @@ static int rows_into(struct db *db, const char *sql, const char *id, const char 
 
 int org_show(struct db *db, const char *id, json_t **out, struct err *e)
 {
-	static const char *const contact_keys[] = {"name", "role", "email", "phone", "?24x7", NULL};
+	static const char *const contact_keys[] = {"name",  "role", "email",
+						   "phone", "?24x7", "webhook", NULL};
 	static const char *const netblock_keys[] = {"cidr", NULL};
 	static const char *const inv_keys[] = {"product", "version", "#count", "?internet_facing",
 	                                       NULL};
 	static const char *const child_keys[] = {"org", "name", "kind", NULL};
+	struct db_stmt *st;
 	json_t *list;
 	int rc;
 
@@ -675,13 +717,20 @@ int org_show(struct db *db, const char *id, json_t **out, struct err *e)
 	json_decref(list);
 	if (*out == NULL)
 		return org_require(db, id, e);
+	/* the key receivers check webhook signatures with */
+	if (db_prepare(db, "SELECT webhook_secret FROM orgs WHERE id = ?1", &st, e) == 0) {
+		db_bind_text(st, 1, id);
+		if (db_step(st, e) == DB_ROW && !db_col_is_null(st, 0))
+			json_object_set_new(*out, "webhook_secret", json_string(db_col_text(st, 0)));
+		db_done(st);
+	}
 	json_object_set_new(*out, "contact_list", json_array());
 	json_object_set_new(*out, "netblock_list", json_array());
 	json_object_set_new(*out, "inventory", json_array());
 	json_object_set_new(*out, "children", json_array());
 	rc = rows_into(db,
-	               "SELECT name, role, email, phone, always_on FROM contacts WHERE org_id = ?1"
-	               " ORDER BY name",
+	               "SELECT name, role, email, phone, always_on, webhook_url FROM contacts"
+	               " WHERE org_id = ?1 ORDER BY name",
 	               id, contact_keys, json_object_get(*out, "contact_list"), e);
 	if (rc == 0)
 		rc = rows_into(db,

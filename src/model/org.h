@@ -16,7 +16,8 @@ struct org_fields {
 
 struct contact_fields {
 	const char *org, *name, *role, *email, *phone;
-	int always_on; /* reachable 24/7 */
+	int always_on;           /* reachable 24/7 */
+	const char *webhook_url; /* alerts as signed JSON POSTs; may be NULL */
 };
 
 /* The canonical kind ("ministry", "agency", "vital", "partner", "other") for s in any case;
