@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	char **rest, actor[128];
 	const char *at_text = NULL;
-	int nrest = 0, used = 0, help = 0, rc;
+	int nrest = 0, used = 0, help = 0, rc, status = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.db_path = getenv("BAKEN_DB");
@@ -118,7 +118,8 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--at") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "baken: %s needs a value\n", a);
-				return 2;
+				status = 2;
+				goto out;
 			}
 			if (a[2] == 'd')
 				c.db_path = argv[++i];
@@ -132,24 +133,25 @@ int main(int argc, char **argv)
 			help = 1;
 		} else if (strcmp(a, "--version") == 0 && nrest == 0) {
 			puts("baken " BAKEN_VERSION);
-			return 0;
+			goto out;
 		} else {
 			rest[nrest++] = argv[i];
 		}
 	}
 	if (nrest == 0 || strcmp(rest[0], "help") == 0) {
 		usage_all(help || nrest ? stdout : stderr);
-		return help || nrest ? 0 : 2;
+		status = help || nrest ? 0 : 2;
+		goto out;
 	}
 	cmd = command_find(nrest, rest, &used);
 	if (cmd == NULL) {
-		fprintf(stderr, "baken: unknown command '%s'; `baken --help` lists them\n",
-		        rest[0]);
-		return 2;
+		fprintf(stderr, "baken: unknown command '%s'; `baken --help` lists them\n", rest[0]);
+		status = 2;
+		goto out;
 	}
 	if (help) {
 		usage_one(stdout, cmd);
-		return 0;
+		goto out;
 	}
 	c.command = cmd->words;
 	c.act.actor = actor_name(actor, sizeof(actor));
@@ -157,27 +159,30 @@ int main(int argc, char **argv)
 	if (at_text) {
 		if (time_parse(at_text, &c.act.at, &c.err) != 0) {
 			fprintf(stderr, "baken: --at: %s\n", c.err.msg);
-			return 2;
+			status = 2;
+			goto out;
 		}
 		c.at_given = 1;
 	}
 	rc = opt_parse(nrest - used, rest + used, cmd->opts, cmd->matrix ? is_matrix_flag : NULL,
-	               &c.opts, &c.err);
+		       &c.opts, &c.err);
 	if (rc == 0 && (c.opts.noperands < (size_t)cmd->min ||
-	                (cmd->max >= 0 && c.opts.noperands > (size_t)cmd->max)))
+			(cmd->max >= 0 && c.opts.noperands > (size_t)cmd->max)))
 		rc = err_set(&c.err, ERR_USAGE, "wrong number of operands");
-	if (rc == ERR_USAGE && c.err.msg[0]) {
+	if (rc == ERR_USAGE) {
 		fprintf(stderr, "baken %s: %s\nusage: baken %s %s\n", cmd->words, c.err.msg,
-		        cmd->words, cmd->usage);
-		free(rest);
-		return 2;
+			cmd->words, cmd->usage);
+		status = 2;
+		goto out;
 	}
 	if (rc == 0)
 		rc = cmd->fn(&c);
 	if (rc != 0)
 		fprintf(stderr, "baken %s: %s\n", cmd->words, c.err.msg[0] ? c.err.msg : "failed");
+	status = err_exit_status(rc);
+out:
 	db_close(c.db);
 	opt_free(&c.opts);
 	free(rest);
-	return err_exit_status(rc);
+	return status;
 }

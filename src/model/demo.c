@@ -253,6 +253,7 @@ int demo_load(struct db *db, const char *actor, struct err *e)
 	int rc;
 
 	if ((rc = time_parse("2019-04-01T09:00:00Z", &setup.at, e)) != 0 ||
+	    (rc = event_append(db, &setup, "demo.load", "database", NULL, e)) != 0 ||
 	    (rc = config_set(db, &setup, "prefix", "NCSC", e)) != 0 ||
 	    (rc = config_set(db, &setup, "site.name", "Baken demo CSIRT", e)) != 0)
 		return rc;

@@ -57,27 +57,72 @@ static void pool_free(struct pool_chunk *c)
 	}
 }
 
-/* ---- interning: a string (within a scope, such as a product) to a dense index ---- */
+/* ---- interning: a string to a dense index ---- */
+
+/* A slot of an open-addressing table: the hash, so that probing rarely leaves the slot
+ * array, and the entry + 1 (0: empty). */
+struct slot {
+	uint32_t hash, id;
+};
 
 struct strent {
 	const char *s;
-	uint32_t len, hash, scope;
+	size_t len;
 };
 
 struct strtab {
-	uint32_t *slot; /* entry index + 1; 0 is empty */
-	size_t nslot;   /* a power of two, at least twice n */
+	struct slot *slot;
+	size_t nslot; /* a power of two, at least twice n */
 	struct strent *ent;
 	size_t n, cap;
 };
 
-static uint32_t strtab_hash(uint32_t scope, const char *s, size_t len)
+/* A fast hash of short strings, eight bytes at a time. */
+static uint32_t str_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u ^ (scope * 16777619u); /* FNV-1a */
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+/* Doubles the slots of a table of n entries; hash(i) gives entry i's hash. */
+static void slots_grow(struct slot **slot, size_t *nslot)
+{
+	size_t n = *nslot ? *nslot * 2 : 16;
+	struct slot *s = xcalloc(n, sizeof(*s));
+
+	for (size_t i = 0; i < *nslot; i++) {
+		size_t j;
+		if ((*slot)[i].id == 0)
+			continue;
+		for (j = (*slot)[i].hash & (n - 1); s[j].id; j = (j + 1) & (n - 1))
+			;
+		s[j] = (*slot)[i];
+	}
+	free(*slot);
+	*slot = s;
+	*nslot = n;
+}
+
+static void slots_put(struct slot *slot, size_t nslot, uint32_t hash, uint32_t id)
+{
+	size_t j;
+
+	for (j = hash & (nslot - 1); slot[j].id; j = (j + 1) & (nslot - 1))
+		;
+	slot[j] = (struct slot){hash, id};
 }
 
 static void strtab_free(struct strtab *t)
@@ -87,68 +132,44 @@ static void strtab_free(struct strtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static void strtab_grow(struct strtab *t)
-{
-	size_t nslot = t->nslot ? t->nslot * 2 : 1024;
-	uint32_t *slot = xcalloc(nslot, sizeof(*slot));
-
-	for (size_t i = 0; i < t->n; i++) {
-		size_t j = t->ent[i].hash & (nslot - 1);
-		while (slot[j])
-			j = (j + 1) & (nslot - 1);
-		slot[j] = (uint32_t)i + 1;
-	}
-	free(t->slot);
-	t->slot = slot;
-	t->nslot = nslot;
-}
-
-/* The index of (scope, s), or -1 when it is not there. */
-static long strtab_find(const struct strtab *t, uint32_t scope, const char *s, size_t len,
-                        uint32_t h)
+/* The index of s, or -1 when it is not there. */
+static long strtab_find(const struct strtab *t, const char *s, size_t len, uint32_t h)
 {
 	if (t->nslot == 0)
 		return -1;
-	for (size_t j = h & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1)) {
-		const struct strent *x = &t->ent[t->slot[j] - 1];
-		if (x->hash == h && x->scope == scope && x->len == len && memcmp(x->s, s, len) == 0)
-			return (long)t->slot[j] - 1;
+	for (size_t j = h & (t->nslot - 1); t->slot[j].id; j = (j + 1) & (t->nslot - 1)) {
+		const struct strent *x = &t->ent[t->slot[j].id - 1];
+		if (t->slot[j].hash == h && x->len == len && memcmp(x->s, s, len) == 0)
+			return (long)t->slot[j].id - 1;
 	}
 	return -1;
 }
 
-static long strtab_lookup(const struct strtab *t, uint32_t scope, const char *s)
+static long strtab_lookup(const struct strtab *t, const char *s)
 {
 	size_t len = strlen(s);
 
-	return strtab_find(t, scope, s, len, strtab_hash(scope, s, len));
+	return strtab_find(t, s, len, str_hash(s, len));
 }
 
-/* The index of (scope, s), a new entry copied into pool when it is not there yet (*created,
- * when not NULL, then set to 1). */
-static long strtab_intern(struct strtab *t, struct pool_chunk **pool, uint32_t scope, const char *s,
-                          size_t len, int *created)
+/* The index of s, a new entry copied into pool when it is not there yet. */
+static long strtab_intern(struct strtab *t, struct pool_chunk **pool, const char *s, size_t len)
 {
-	uint32_t h = strtab_hash(scope, s, len);
-	long i = strtab_find(t, scope, s, len, h);
-	size_t j;
+	uint32_t h = str_hash(s, len);
+	long i = strtab_find(t, s, len, h);
 
-	if (created)
-		*created = i < 0;
 	if (i >= 0)
 		return i;
-	if (len > UINT32_MAX || t->n >= UINT32_MAX / 2)
-		abort(); /* never with values the store accepts */
+	if (t->n >= UINT32_MAX / 4)
+		abort(); /* never with a store that fits in memory */
 	if (2 * (t->n + 1) > t->nslot)
-		strtab_grow(t);
+		slots_grow(&t->slot, &t->nslot);
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 1024;
 		t->ent = xreallocarray(t->ent, t->cap, sizeof(*t->ent));
 	}
-	t->ent[t->n] = (struct strent){pool_strdup(pool, s, len), (uint32_t)len, h, scope};
-	for (j = h & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
-		;
-	t->slot[j] = (uint32_t)++t->n;
+	t->ent[t->n] = (struct strent){pool_strdup(pool, s, len), len};
+	slots_put(t->slot, t->nslot, h, (uint32_t)++t->n);
 	return (long)t->n - 1;
 }
 
@@ -173,9 +194,10 @@ struct mproduct {
 };
 
 struct match_index {
-	struct pool_chunk *pool;
-	struct strtab orgs;     /* in id order */
-	struct strtab products; /* entry i is product[i] */
+	struct pool_chunk *names; /* organisation ids and product names: little, looked up often */
+	struct pool_chunk *versions; /* version texts and keys */
+	struct strtab orgs;          /* in id order */
+	struct strtab products;      /* entry i is product[i] */
 	struct mproduct *product;
 	struct mversion *version;
 	size_t nversions;
@@ -196,6 +218,20 @@ struct rawversion {
 	const unsigned char *key;
 	uint32_t keylen;
 	const char *text;
+	size_t len;
+};
+
+/* While loading: the versions met of one product, a small table of its own so that the
+ * lookups of a product's rows stay in a little memory. */
+struct vslot {
+	uint32_t hash, id; /* id: the version + 1; 0 is empty */
+	unsigned char len; /* of the text, when it fits in text; else 0 */
+	char text[23];
+};
+
+struct vtab {
+	struct vslot *slot;
+	size_t nslot, n;
 };
 
 static int rawversion_cmp(const void *a, const void *b)
@@ -218,7 +254,8 @@ void match_index_free(struct match_index *ix)
 	free(ix->product);
 	free(ix->version);
 	free(ix->row);
-	pool_free(ix->pool);
+	pool_free(ix->names);
+	pool_free(ix->versions);
 	free(ix);
 }
 
@@ -231,7 +268,7 @@ static int match_load_orgs(struct db *db, struct match_index *ix, struct err *e)
 		return rc;
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		const char *id = db_col_text(st, 0);
-		strtab_intern(&ix->orgs, &ix->pool, 0, id, strlen(id), NULL);
+		strtab_intern(&ix->orgs, &ix->names, id, strlen(id));
 	}
 	db_done(st);
 	return rc < 0 ? rc : 0;
@@ -239,16 +276,17 @@ static int match_load_orgs(struct db *db, struct match_index *ix, struct err *e)
 
 /* Orders versions within each product and groups the rows by version, each version's rows by
  * organisation: two stable counting sorts (by organisation, then by version). */
-static void match_group(struct match_index *ix, struct strtab *versions, struct rawversion *rv,
+static void match_group(struct match_index *ix, size_t nv, struct rawversion *rv,
                         struct rawrow *raw)
 {
-	size_t nv = versions->n, norgs = ix->orgs.n, nproducts = ix->products.n;
+	size_t norgs = ix->orgs.n, nproducts = ix->products.n;
 	uint32_t *remap = xcalloc(nv ? nv : 1, sizeof(*remap));
 	size_t *pos = xcalloc(norgs + 1, sizeof(*pos));
 	struct rawrow *byorg = xcalloc(ix->nrows ? ix->nrows : 1, sizeof(*byorg));
 	size_t i, sum;
 
-	qsort(rv, nv, sizeof(*rv), rawversion_cmp);
+	if (nv > 1)
+		qsort(rv, nv, sizeof(*rv), rawversion_cmp);
 	ix->version = xcalloc(nv ? nv : 1, sizeof(*ix->version));
 	ix->product = xcalloc(nproducts ? nproducts : 1, sizeof(*ix->product));
 	ix->nversions = nv;
@@ -286,22 +324,99 @@ static void match_group(struct match_index *ix, struct strtab *versions, struct 
 	free(remap);
 }
 
+/* The version v (vlen bytes) of product pi in the versions met so far, added when new
+ * (with a copy of its key). Returns its index. */
+static void vtab_put(struct vslot *slot, size_t nslot, const struct vslot *x)
+{
+	size_t j;
+
+	for (j = x->hash & (nslot - 1); slot[j].id; j = (j + 1) & (nslot - 1))
+		;
+	slot[j] = *x;
+}
+
+static void vtab_grow(struct vtab *vt)
+{
+	size_t n = vt->nslot ? vt->nslot * 2 : 8;
+	struct vslot *s = xcalloc(n, sizeof(*s));
+
+	for (size_t i = 0; i < vt->nslot; i++)
+		if (vt->slot[i].id)
+			vtab_put(s, n, &vt->slot[i]);
+	free(vt->slot);
+	vt->slot = s;
+	vt->nslot = n;
+}
+
+/* The version v (vlen bytes) of product pi in the versions met so far, added when new
+ * (with a copy of its key). Returns its index. Short versions are compared in the slot, so
+ * that most rows touch one cache line of their product's table. */
+static uint32_t match_version(struct match_index *ix, struct vtab *vt, struct rawversion **rv,
+                              size_t *nv, size_t *rvcap, uint32_t pi, const char *v, size_t vlen,
+                              const unsigned char *key, size_t keylen)
+{
+	uint32_t h = str_hash(v, vlen);
+	struct vslot x = {h, 0, 0, {0}};
+	unsigned char *k;
+
+	if (vt->nslot) {
+		for (size_t j = h & (vt->nslot - 1); vt->slot[j].id;
+		     j = (j + 1) & (vt->nslot - 1)) {
+			const struct vslot *y = &vt->slot[j];
+			const struct rawversion *r;
+			if (y->hash != h)
+				continue;
+			if (y->len) {
+				if (y->len == vlen && memcmp(y->text, v, vlen) == 0)
+					return y->id - 1;
+				continue;
+			}
+			r = &(*rv)[y->id - 1];
+			if (r->len == vlen && memcmp(r->text, v, vlen) == 0)
+				return y->id - 1;
+		}
+	}
+	if (*nv >= UINT32_MAX / 4)
+		abort(); /* never with a store that fits in memory */
+	if (*nv == *rvcap) {
+		*rvcap *= 2;
+		*rv = xreallocarray(*rv, *rvcap, sizeof(**rv));
+	}
+	k = pool_alloc(&ix->versions, keylen ? keylen : 1);
+	if (keylen)
+		memcpy(k, key, keylen);
+	(*rv)[*nv] = (struct rawversion){
+	    pi, (uint32_t)*nv, k, (uint32_t)keylen, pool_strdup(&ix->versions, v, vlen), vlen};
+	if (2 * (vt->n + 1) > vt->nslot)
+		vtab_grow(vt);
+	x.id = (uint32_t)++ * nv;
+	if (vlen < sizeof(x.text)) {
+		x.len = (unsigned char)vlen;
+		memcpy(x.text, v, vlen);
+	}
+	vtab_put(vt->slot, vt->nslot, &x);
+	vt->n++;
+	return (uint32_t)(*nv - 1);
+}
+
 int match_index_load(struct db *db, struct match_index **out, struct err *e)
 {
 	struct match_index *ix = xcalloc(1, sizeof(*ix));
-	struct strtab versions = {0};
-	struct rawversion *rv = NULL;
-	struct rawrow *raw = NULL;
-	size_t rawcap = 0, rvcap = 0;
+	struct vtab *vt = NULL;
+	size_t rawcap = 4096, rvcap = 1024, nv = 0, vtcap = 0;
+	struct rawversion *rv = xcalloc(rvcap, sizeof(*rv));
+	struct rawrow *raw = xcalloc(rawcap, sizeof(*raw));
 	struct db_stmt *st = NULL;
-	const char *lastorg = NULL;
-	long org = -1;
+	const char *lastorg = NULL, *lastp = NULL, *lastv = NULL;
+	long org = -1, pi = -1;
+	uint32_t vi = 0;
 	int rc;
 
 	*out = NULL;
 	if ((rc = match_load_orgs(db, ix, e)) != 0)
 		goto out;
-	/* one scan of the table in storage order: no index lookups */
+	/* one scan, of the table or of an index that holds these columns (whichever SQLite finds
+	 * cheaper): no lookups from an index into the table */
 	rc = db_prepare(
 	    db, "SELECT org_id, product, version, vkey, count, internet_facing FROM inventory", &st,
 	    e);
@@ -310,53 +425,57 @@ int match_index_load(struct db *db, struct match_index **out, struct err *e)
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		const char *o = db_col_text(st, 0), *p = db_col_text(st, 1),
 		           *v = db_col_text(st, 2);
-		size_t keylen, vlen = strlen(v);
+		size_t keylen;
 		const unsigned char *key = db_col_blob(st, 3, &keylen);
 		int64_t count = db_col_int(st, 4);
-		long pi, vi;
-		int created;
 
-		/* an organisation's rows mostly come together */
+		/* rows come grouped by organisation (the table) or by product and version (an
+		 * index): the lookups of a row like the one before are skipped */
 		if (lastorg == NULL || strcmp(o, lastorg) != 0) {
-			org = strtab_lookup(&ix->orgs, 0, o);
+			org = strtab_lookup(&ix->orgs, o);
 			lastorg = org < 0 ? NULL : ix->orgs.ent[org].s;
 		}
 		if (org < 0)
 			continue;
-		pi = strtab_intern(&ix->products, &ix->pool, 0, p, strlen(p), NULL);
-		vi = strtab_intern(&versions, &ix->pool, (uint32_t)pi, v, vlen, &created);
-		if (created) {
-			unsigned char *k = pool_alloc(&ix->pool, keylen ? keylen : 1);
-			if (keylen)
-				memcpy(k, key, keylen);
-			if ((size_t)vi >= rvcap) {
-				rvcap = rvcap ? 2 * rvcap : 4096;
-				rv = xreallocarray(rv, rvcap, sizeof(*rv));
-			}
-			rv[vi] = (struct rawversion){(uint32_t)pi, (uint32_t)vi, k,
-			                             (uint32_t)keylen, versions.ent[vi].s};
+		if (lastp == NULL || strcmp(p, lastp) != 0) {
+			pi = strtab_intern(&ix->products, &ix->names, p, strlen(p));
+			lastp = ix->products.ent[pi].s;
+			lastv = NULL;
+		}
+		if ((size_t)pi >= vtcap) {
+			size_t cap = vtcap ? 2 * vtcap : 1024;
+			vt = xreallocarray(vt, cap, sizeof(*vt));
+			memset(vt + vtcap, 0, (cap - vtcap) * sizeof(*vt));
+			vtcap = cap;
+		}
+		if (lastv == NULL || strcmp(v, lastv) != 0) {
+			vi = match_version(ix, &vt[pi], &rv, &nv, &rvcap, (uint32_t)pi, v,
+			                   strlen(v), key, keylen);
+			lastv = rv[vi].text;
 		}
 		if (ix->nrows == rawcap) {
-			rawcap = rawcap ? 2 * rawcap : 65536;
+			rawcap *= 2;
 			raw = xreallocarray(raw, rawcap, sizeof(*raw));
 		}
-		raw[ix->nrows++] = (struct rawrow){
-		    (uint32_t)vi, (uint32_t)org | (db_col_int(st, 5) ? ROW_INTERNET : 0),
-		    count < 0            ? 0
-		    : count > UINT32_MAX ? UINT32_MAX
-		                         : (uint32_t)count};
+		raw[ix->nrows++] =
+		    (struct rawrow){vi, (uint32_t)org | (db_col_int(st, 5) ? ROW_INTERNET : 0),
+		                    count < 0            ? 0
+		                    : count > UINT32_MAX ? UINT32_MAX
+		                                         : (uint32_t)count};
 	}
 	db_done(st);
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	match_group(ix, &versions, rv, raw);
+	match_group(ix, nv, rv, raw);
 	*out = ix;
 	ix = NULL;
 out:
+	for (size_t i = 0; i < vtcap; i++)
+		free(vt[i].slot);
+	free(vt);
 	free(raw);
 	free(rv);
-	strtab_free(&versions);
 	match_index_free(ix);
 	return rc;
 }
@@ -445,7 +564,7 @@ static int match_affect(const struct match_index *ix, const struct affect *af,
 
 	if ((rc = range_parse(af->range, &r, e)) != 0)
 		return err_wrap(e, "advisory %s: %s: ", af->advisory, af->product);
-	pi = strtab_lookup(&ix->products, 0, af->product);
+	pi = strtab_lookup(&ix->products, af->product);
 	if (pi < 0)
 		goto out;
 	hit.product = ix->products.ent[pi].s;
@@ -608,7 +727,7 @@ int match_portfolio(struct db *db, int (*emit)(void *ctx, const struct match_hit
 		db_exec(db, "COMMIT", NULL);
 		own_tx = 0;
 	}
-	for (size_t i = 0, f = 0; rc == 0 && i < pf.naf; i++) {
+	for (size_t i = 0, f = 0, nf; rc == 0 && i < pf.naf; i++) {
 		struct affect *af = &pf.af[i];
 		if (i == 0 || af->advisory != af[-1].advisory) {
 			s.advisories++;
@@ -616,10 +735,11 @@ int match_portfolio(struct db *db, int (*emit)(void *ctx, const struct match_hit
 			while (f < pf.nfixed && strcmp(pf.fixed_advisory[f], af->advisory) < 0)
 				f++;
 		}
-		af->fixed = pf.fixed + f;
-		while (af->nfixed + f < pf.nfixed &&
-		       strcmp(pf.fixed_advisory[f + af->nfixed], af->advisory) == 0)
-			af->nfixed++;
+		for (nf = 0; f + nf < pf.nfixed; nf++)
+			if (strcmp(pf.fixed_advisory[f + nf], af->advisory) != 0)
+				break;
+		af->fixed = nf ? &pf.fixed[f] : NULL;
+		af->nfixed = nf;
 		s.ranges++;
 		rc = match_affect(ix, af, emit, ctx, &s.hits, e);
 	}

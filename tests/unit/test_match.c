@@ -160,6 +160,8 @@ static void new_advisory(struct fixture *f, const char **affects, size_t naffect
 	memset(&in, 0, sizeof(in));
 	matrix_init(&in.matrix);
 	in.title = "test";
+	in.cves = (const char *[]){"CVE-2019-19781"};
+	in.ncves = 1;
 	in.affects = affects;
 	in.naffects = naffects;
 	in.fixed = fixed;
@@ -394,6 +396,15 @@ static void test_order_and_stop(void **state)
 	/* the callback's value stops the match and comes back */
 	assert_int_equal(match_portfolio(f->db, stop_at_three, &seen, NULL, &e), 42);
 	assert_int_equal(seen, 3);
+	/* inside the caller's transaction, which it leaves open */
+	assert_int_equal(db_begin(f->db, &e), 0);
+	put(f, "o3", "v:p", "1.0", 2, 1);
+	if (match_portfolio(f->db, collect, &all, NULL, &e) != 0)
+		fail_msg("match_portfolio: %s", e.msg);
+	assert_int_equal(all.n, 6);
+	assert_non_null(strstr(all.line[0], " o3 v:p 1.0 2 1"));
+	assert_int_equal(db_commit(f->db, &e), 0);
+	hitset_free(&all);
 }
 
 static void test_empty(void **state)
