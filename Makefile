@@ -13,7 +13,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla \
 	-Wformat=2 -Wno-format-nonliteral -fno-strict-aliasing -Isrc -I$(B)/gen \
 	$(shell pkg-config --cflags $(PKGS))
-LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -lgpgme -lcsv -lm
 TEST_LDLIBS := $(shell pkg-config --libs cmocka)
 
 ifdef SAN
@@ -27,7 +27,7 @@ SCHEMA := $(sort $(wildcard src/db/schema/*.sql))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test check unit e2e asan bench lint fuzz clean deps
+.PHONY: all run test check unit deliver e2e asan bench lint fuzz clean deps
 all: $(B)/baken
 
 deps:
@@ -57,11 +57,18 @@ $(B)/tests/%: tests/unit/%.c $(B)/libbaken.a
 unit: $(UNIT_BINS)
 	@./tests/run-unit $(UNIT_BINS)
 
+# SMTP and webhook delivery against real servers on loopback (tests/deliver_check.c)
+$(B)/deliver_check: tests/deliver_check.c $(B)/libbaken.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libbaken.a $(LDLIBS)
+
+deliver: $(B)/deliver_check
+	@$(B)/deliver_check all
+
 e2e: $(B)/baken
 	@BAKEN=$(abspath $(B)/baken) ./tests/run-e2e
 
 # One pass of every test against one build directory.
-check: unit e2e
+check: unit deliver e2e
 
 test: deps
 	$(MAKE) check

@@ -62,7 +62,7 @@ static const char SINK_PY[] =
     "        m = email.message_from_bytes(envelope.content, policy=email.policy.default)\n"
     "        out.write(json.dumps({'to': envelope.rcpt_tos, 'mid': m['Message-ID'],\n"
     "            'subject': str(m['Subject']), 'peer': list(session.peer),\n"
-    "            'size': len(envelope.content)}) + '\\n')\n"
+    "            'size': len(envelope.content), 'body': m.get_content()}) + '\\n')\n"
     "        server.count += 1\n"
     "        if every and server.count % every == 0:\n"
     "            asyncio.get_event_loop().call_soon(server.transport.close)\n"
@@ -482,6 +482,43 @@ static void check_timeout(void)
 	free_msgs(&m);
 }
 
+/* Lines that are only a dot, or start with one, arrive as they were (libcurl dot-stuffs). */
+static void check_dots(const char *dir)
+{
+	char path[512], url[64], what[1024];
+	int port = free_port();
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, 1};
+	struct smtp_item it = {.rcpt = "ciso@a1.example"};
+	struct mail_fields f = {.from = "advies@csirt.example",
+	                        .to = "ciso@a1.example",
+	                        .subject = "dots",
+	                        .date = 1577189100,
+	                        .message_id = "<dots@csirt.example>",
+	                        .body = ".\n..\n.begin\nmidden\n."};
+	struct buf b;
+	struct err e = {0};
+
+	snprintf(path, sizeof(path), "%s/sink-dots.jsonl", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	pid_t pid = start_py(SINK_PY, port, path, "", NULL);
+	buf_init(&b, 1 << 16);
+	mail_compose(&f, &b, &e);
+	it.data = buf_str(&b);
+	it.len = b.len;
+	int rc = smtp_send_batch(&c, &it, 1, &e);
+	usleep(200000);
+	stop_py(pid);
+	json_t *log = read_jsonl(path);
+	const char *body = json_string_value(json_object_get(json_array_get(log, 0), "body"));
+	snprintf(what, sizeof(what), "smtp: lines of dots arrive unchanged (%d, got '%s')", rc,
+	         body ? body : "(nothing)");
+	check(rc == 0 && it.result == 0 && body &&
+	          strcmp(body, ".\r\n..\r\n.begin\r\nmidden\r\n.\r\n") == 0,
+	      what);
+	json_decref(log);
+	buf_free(&b);
+}
+
 /* AUTH: the right password delivers; a wrong one fails every connection before MAIL FROM,
  * so the batch stops trying after one attempt per connection. */
 static void check_auth(const char *dir)
@@ -685,9 +722,16 @@ int main(int argc, char **argv)
 	check_rejections(dir);
 	check_refused();
 	check_timeout();
+	check_dots(dir);
 	check_auth(dir);
 	check_starttls(dir);
 	check_webhooks(dir);
 	printf("deliver: %d passed, %d failed\n", passed, failed);
+	if (failed == 0) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
 	return failed ? 1 : 0;
 }

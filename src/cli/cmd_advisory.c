@@ -1,7 +1,9 @@
 /* cmd_advisory.c: `baken advisory ...` and `baken vuln ...` */
 #include "cli/commands.h"
 #include "core/buf.h"
+#include "deliver/pgp.h"
 #include "formats/plain.h"
+#include "model/config.h"
 #include "model/advisory.h"
 #include "model/alert.h"
 #include "model/vuln.h"
@@ -185,9 +187,11 @@ int cmd_advisory_show(struct cli_ctx *c)
 {
 	const char *id, *format = opt_get(&c->opts, "format"), *lang = opt_get(&c->opts, "lang");
 	struct advisory_version v;
+	struct buf text;
 	json_t *o = NULL;
 	int rc;
 
+	buf_init(&text, BUF_MAX_DEFAULT);
 	if ((rc = cli_operand(c, 0, "ID", &id)) != 0)
 		return rc;
 	if (format == NULL)
@@ -201,20 +205,30 @@ int cmd_advisory_show(struct cli_ctx *c)
 	rc = advisory_load(c->db, id, opt_get(&c->opts, "version"), 0, &v, &c->err);
 	if (rc == 0 && strcmp(format, "json") == 0)
 		rc = advisory_to_json(c->db, &v, &o, &c->err);
-	rc = cli_finish(c, rc);
-	if (rc != 0)
-		return rc;
-	if (o) {
-		cli_print_json(o);
-	} else {
-		struct buf b;
-		buf_init(&b, BUF_MAX_DEFAULT);
-		plain_render(&v, lang ? lang : "nl", &b);
-		fputs(buf_str(&b), stdout);
-		buf_free(&b);
+	if (rc == 0 && o == NULL) {
+		/* the plain text, clear-signed where a key is configured */
+		char *key = config_get(c->db, "signing.key", NULL);
+		buf_init(&text, BUF_MAX_DEFAULT);
+		plain_render(&v, lang ? lang : "nl", &text);
+		if (key) {
+			struct buf sig;
+			buf_init(&sig, BUF_MAX_DEFAULT);
+			rc = pgp_clearsign(key, buf_str(&text), &sig, &c->err);
+			buf_free(&text);
+			text = sig;
+		}
+		free(key);
 	}
-	advisory_version_free(&v);
-	return 0;
+	advisory_version_free(&v); /* a failed load leaves it empty: freeing is safe */
+	rc = cli_finish(c, rc);
+	if (rc == 0 && o)
+		cli_print_json(o);
+	else if (rc == 0)
+		fputs(buf_str(&text), stdout);
+	else
+		json_decref(o);
+	buf_free(&text);
+	return rc;
 }
 
 const struct opt_spec cmd_advisory_list_opts[] = {{NULL, 0, NULL, NULL}};

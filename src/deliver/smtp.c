@@ -203,15 +203,19 @@ static int slot_done(struct slot *s, CURLcode rc, char *last_error, size_t lesz)
 	return 0;
 }
 
-/* Starts the next item on slot s; an item whose recipient is not an address fails here and
- * never reaches the server. Returns 1 when an item was started. */
+/* Starts the next item on slot s; an item whose recipient is not an address, or that has no
+ * message, fails here and never reaches the server. Returns 1 when an item was started. */
 static int take_next(CURLM *m, struct slot *s, struct smtp_item *items, size_t n, size_t *next)
 {
-	while (*next < n && !address_ok(items[*next].rcpt)) {
+	while (*next < n && (!address_ok(items[*next].rcpt) || items[*next].data == NULL ||
+	                     items[*next].len == 0)) {
 		struct smtp_item *it = &items[(*next)++];
 		it->result = ERR_INPUT;
-		snprintf(it->error, sizeof(it->error), "not an address: '%.200s'",
-		         it->rcpt ? it->rcpt : "");
+		if (!address_ok(it->rcpt))
+			snprintf(it->error, sizeof(it->error), "not an address: '%.200s'",
+			         it->rcpt ? it->rcpt : "");
+		else
+			snprintf(it->error, sizeof(it->error), "an empty message");
 	}
 	if (*next >= n)
 		return 0;

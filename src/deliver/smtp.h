@@ -23,7 +23,8 @@ struct smtp_item {
 	const char *rcpt; /* envelope recipient, an address */
 	const char *data; /* the composed message (mail_compose): CRLF lines */
 	size_t len;
-	int result;      /* out: 0 accepted (250 after DATA), or ERR_IO (ERR_INPUT: bad rcpt) */
+	int result; /* out: 0 accepted (250 after DATA), ERR_IO, or ERR_INPUT (not sent: rcpt is
+	               not an address, or data is empty) */
 	char error[256]; /* out: the server's reply or curl's error; "" when accepted */
 };
 

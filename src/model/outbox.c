@@ -12,6 +12,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "deliver/mail.h"
+#include "deliver/pgp.h"
 #include "deliver/smtp.h"
 #include "deliver/webhook.h"
 #include "formats/plain.h"
@@ -29,6 +30,7 @@
 
 struct outbox_conf {
 	char *smtp_url, *smtp_from, *smtp_user, *smtp_password, *site_url, *site_name;
+	char *signing_key; /* clear-sign the advisory in each mail when set */
 	long connections, max_attempts, webhook_timeout;
 	char secret[80];
 	char claimer[128];
@@ -60,6 +62,7 @@ static void outbox_conf_free(struct outbox_conf *c)
 	free(c->smtp_password);
 	free(c->site_url);
 	free(c->site_name);
+	free(c->signing_key);
 }
 
 static int outbox_conf_load(struct db *db, struct outbox_conf *c, struct err *e)
@@ -73,6 +76,7 @@ static int outbox_conf_load(struct db *db, struct outbox_conf *c, struct err *e)
 	c->smtp_password = config_get(db, "smtp.password", NULL);
 	c->site_url = config_get(db, "site.url", "http://localhost:8080");
 	c->site_name = config_get(db, "site.name", "NCSC");
+	c->signing_key = config_get(db, "signing.key", NULL);
 	c->connections = config_get_long(db, "smtp.connections", 4);
 	c->max_attempts = config_get_long(db, "alert.max_attempts", 6);
 	c->webhook_timeout = config_get_long(db, "webhook.timeout", 10);
@@ -231,9 +235,9 @@ static void outbox_item_free(struct outbox_item *it)
 	buf_free(&it->message);
 }
 
-static const struct outbox_version *outbox_version(struct db *db, struct outbox_version **cache,
-						   size_t *n, const char *id, int num,
-						   struct err *e)
+static const struct outbox_version *outbox_version(struct db *db, const struct outbox_conf *c,
+						   struct outbox_version **cache, size_t *n,
+						   const char *id, int num, struct err *e)
 {
 	struct advisory_version v;
 	struct outbox_version *ov;
@@ -247,7 +251,23 @@ static const struct outbox_version *outbox_version(struct db *db, struct outbox_
 	advisory_version_label(num, label, sizeof(label));
 	if (advisory_load(db, id, label, 0, &v, e) != 0)
 		return NULL;
+	/* the advisory is signed once per version; the personal part above it is not */
+	buf_init(&b, BUF_MAX_DEFAULT);
+	plain_render(&v, "nl", &b);
+	if (c->signing_key) {
+		struct buf sig;
+		buf_init(&sig, BUF_MAX_DEFAULT);
+		if (pgp_clearsign(c->signing_key, buf_str(&b), &sig, e) != 0) {
+			buf_free(&sig);
+			buf_free(&b);
+			advisory_version_free(&v);
+			return NULL;
+		}
+		buf_free(&b);
+		b = sig;
+	}
 	if (advisory_to_json(db, &v, &j, e) != 0) {
+		buf_free(&b);
 		advisory_version_free(&v);
 		return NULL;
 	}
@@ -258,8 +278,6 @@ static const struct outbox_version *outbox_version(struct db *db, struct outbox_
 	alert_subject(id, num, v.tlp, v.likelihood, v.impact, v.title, subject, sizeof(subject));
 	ov->subject = xstrdup(subject);
 	ov->tlp = xstrdup(v.tlp);
-	buf_init(&b, BUF_MAX_DEFAULT);
-	plain_render(&v, "nl", &b);
 	ov->plain = buf_take(&b);
 	ov->json = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -506,8 +524,8 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 		for (size_t i = 0; i < n; i++) {
 			struct err re = {0, ""};
 			const struct outbox_version *ov =
-				outbox_version(db, &cache, &ncache, items[i].advisory, items[i].num,
-					       &re);
+				outbox_version(db, &c, &cache, &ncache, items[i].advisory,
+					       items[i].num, &re);
 			if (ov == NULL || outbox_render(&c, &items[i], ov, act->at, &re) != 0) {
 				items[i].result = ERR_INPUT;
 				snprintf(items[i].error, sizeof(items[i].error), "%s", re.msg);
