@@ -7,7 +7,7 @@
 #   make lint       clang-format check and cppcheck
 
 B ?= build
-PKGS := sqlite3 jansson libsodium libcurl
+PKGS := sqlite3 jansson libsodium libcurl libmicrohttpd
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla \

@@ -109,6 +109,7 @@ struct alert_new {
 	int num;
 	const char *org, *channel, *reason, *address, *matched, *phones;
 	int64_t contact;
+	const char *topic, *topic_ref, *subject, *body; /* NULL for an advisory version */
 };
 
 /* Inserts one alert unless it exists (the unique key); *made is 1 when it was new. */
@@ -123,15 +124,16 @@ static int alert_insert(struct db *db, const struct act *act, const struct alert
 	time_format(act->at, now, sizeof(now));
 	rc = db_prepare(db,
 			"INSERT INTO alerts (advisory_id, num, org_id, channel, contact_id, reason,"
-			" address, matched, phones, message_id, next_attempt_at, created_at)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
-			" ON CONFLICT DO NOTHING RETURNING id",
+			" address, matched, phones, message_id, next_attempt_at, created_at, topic,"
+			" topic_ref, subject, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+			" ?11, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING RETURNING id",
 			&st, e);
 	if (rc != 0)
 		return rc;
 	/* a unique placeholder until the id is known */
-	snprintf(mid, sizeof(mid), "pending.%s.%d.%s.%s.%lld", a->id, a->num, a->org, a->channel,
-		 (long long)a->contact);
+	snprintf(mid, sizeof(mid), "pending.%s.%d.%s.%s.%lld.%s.%s", a->id, a->num, a->org,
+		 a->channel, (long long)a->contact, a->topic ? a->topic : "advisory",
+		 a->topic_ref ? a->topic_ref : "");
 	db_bind_text(st, 1, a->id);
 	db_bind_int(st, 2, a->num);
 	db_bind_text(st, 3, a->org);
@@ -143,6 +145,10 @@ static int alert_insert(struct db *db, const struct act *act, const struct alert
 	db_bind_text(st, 9, a->phones);
 	db_bind_text(st, 10, mid);
 	db_bind_text(st, 11, now);
+	db_bind_text(st, 12, a->topic ? a->topic : "advisory");
+	db_bind_text(st, 13, a->topic_ref ? a->topic_ref : "");
+	db_bind_text(st, 14, a->subject);
+	db_bind_text(st, 15, a->body);
 	rc = db_step(st, e);
 	if (rc == DB_ROW)
 		id = db_col_int(st, 0);
@@ -179,12 +185,6 @@ static void site_host(struct db *db, char *out, size_t outsz)
 	snprintf(out, outsz, "%.*s", (int)(n ? n : 9), n ? p : "localhost");
 	free(url);
 }
-
-struct org_alerts {
-	const char *org;
-	json_t *matched; /* array of {product, version, count, internet_facing} */
-	const char *reason;
-};
 
 /* The contacts to alert for org: its own, else its parent's (and so on up). */
 static int contacts_of(struct db *db, const char *org, json_t **out, struct err *e)
@@ -253,24 +253,28 @@ static json_t *call_phones(json_t *contacts, int night)
 	return out;
 }
 
-static int alert_org(struct db *db, const struct act *act, const struct advisory_version *v,
-		     const struct org_alerts *o, int call, const char *secret, const char *host,
+/* The alerts of one organisation: each contact (its parent's when it has none) on each of
+ * their channels, and a call task when call is set. tmpl holds what all of them share. */
+static int alert_org(struct db *db, const struct act *act, const struct alert_new *tmpl,
+		     json_t *matched_json, int call, const char *secret, const char *host,
 		     struct alert_counts *n, struct err *e)
 {
 	json_t *contacts, *c;
-	char *matched = json_dumps(o->matched, JSON_COMPACT);
+	char *matched = json_dumps(matched_json, JSON_COMPACT);
 	size_t i;
 	int rc, made, any = 0;
 
-	if ((rc = contacts_of(db, o->org, &contacts, e)) != 0) {
+	if ((rc = contacts_of(db, tmpl->org, &contacts, e)) != 0) {
 		free(matched);
 		return rc;
 	}
 	json_array_foreach(contacts, i, c)
 	{
-		struct alert_new a = {v->id, v->num, o->org, NULL, o->reason, NULL, matched, NULL,
-				      json_integer_value(json_object_get(c, "id"))};
 		static const char *const channels[] = {"email", "webhook"};
+		struct alert_new a = *tmpl;
+
+		a.matched = matched;
+		a.contact = json_integer_value(json_object_get(c, "id"));
 		for (int k = 0; k < 2; k++) {
 			a.channel = channels[k];
 			a.address = json_string_value(json_object_get(c, k ? "webhook" : "email"));
@@ -288,8 +292,12 @@ static int alert_org(struct db *db, const struct act *act, const struct advisory
 	if (call) {
 		json_t *phones = call_phones(contacts, alert_is_night(act->at));
 		char *ptext = json_dumps(phones, JSON_COMPACT);
-		struct alert_new a = {v->id, v->num, o->org, "call", o->reason, NULL, matched, ptext, 0};
+		struct alert_new a = *tmpl;
 
+		a.channel = "call";
+		a.matched = matched;
+		a.phones = ptext;
+		a.contact = 0;
 		rc = alert_insert(db, act, &a, secret, host, &made, e);
 		n->call += made;
 		any |= made;
@@ -301,6 +309,21 @@ out:
 	json_decref(contacts);
 	free(matched);
 	return rc;
+}
+
+int alert_notice(struct db *db, const struct act *act, const struct alert_notice *nt,
+		 struct alert_counts *out, struct err *e)
+{
+	struct alert_new a = {nt->advisory_id, nt->num, nt->org, NULL, nt->reason, NULL, NULL,
+			      NULL, 0, nt->topic, nt->topic_ref, nt->subject, nt->body};
+	char secret[80], host[256];
+	int rc;
+
+	if ((rc = ack_secret(db, secret, sizeof(secret), e)) != 0)
+		return rc;
+	site_host(db, host, sizeof(host));
+	return alert_org(db, act, &a, nt->data ? nt->data : json_array(), nt->call, secret, host,
+			 out, e);
 }
 
 /* Whether a partner may see a version: CLEAR always, other TLP only when addressed to it. */
@@ -357,17 +380,19 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 		}
 		json_object_foreach(byorg, org, list)
 		{
-			struct org_alerts o = {org, list, "affected"};
-			if ((rc = alert_org(db, act, &v, &o, call, secret, host, out, e)) != 0)
+			struct alert_new a = {.id = id, .num = num, .org = org, .reason = "affected"};
+			if ((rc = alert_org(db, act, &a, list, call, secret, host, out, e)) != 0)
 				goto out;
 		}
 		for (size_t k = 0; k < v.nto; k++) {
-			struct org_alerts o = {v.to[k], NULL, "addressed"};
-			if (json_object_get(byorg, v.to[k]))
+			struct alert_new a = {.id = id, .num = num, .org = v.to[k], .reason = "addressed"};
+			json_t *none = json_array();
+			if (json_object_get(byorg, v.to[k])) {
+				json_decref(none);
 				continue;
-			o.matched = json_array();
-			rc = alert_org(db, act, &v, &o, 0, secret, host, out, e);
-			json_decref(o.matched);
+			}
+			rc = alert_org(db, act, &a, none, 0, secret, host, out, e);
+			json_decref(none);
 			if (rc != 0)
 				goto out;
 		}
@@ -382,12 +407,14 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 	db_done(st);
 	json_array_foreach(list, i, row)
 	{
-		struct org_alerts o = {json_string_value(row), NULL, "partner"};
-		if (rc < 0 || json_object_get(byorg, o.org) || !partner_may_see(&v, o.org))
+		struct alert_new a = {.id = id, .num = num, .org = json_string_value(row),
+				      .reason = "partner"};
+		json_t *none;
+		if (rc < 0 || json_object_get(byorg, a.org) || !partner_may_see(&v, a.org))
 			continue;
-		o.matched = json_array();
-		rc = alert_org(db, act, &v, &o, 0, secret, host, out, e);
-		json_decref(o.matched);
+		none = json_array();
+		rc = alert_org(db, act, &a, none, 0, secret, host, out, e);
+		json_decref(none);
 	}
 	json_decref(list);
 	if (rc < 0)

@@ -26,6 +26,26 @@ struct alert_counts {
 int alert_on_publish(struct db *db, const struct act *act, const char *id, int num, int material,
 		     struct alert_counts *out, struct err *e);
 
+/* A notice to one organisation about an advisory that is not a new version of it: scan
+ * results, a follow-up request, a reminder, an escalation. The creating module writes the
+ * subject and the text; the outbox adds the personal greeting and the acknowledgement link. */
+struct alert_notice {
+	const char *advisory_id;
+	int num;               /* the version it refers to (its latest published one) */
+	const char *org;
+	const char *topic;     /* "scan", "followup", "reminder", "escalation" ... */
+	const char *topic_ref; /* tells notices of one topic apart: a batch, a date */
+	const char *reason;
+	const char *subject, *body;
+	json_t *data; /* borrowed: sent in the webhook's "matched" (NULL: []) */
+	int call;     /* a call task too */
+};
+
+/* Creates the notice's alerts for every contact of nt->org (its parent's when it has none), on
+ * each of their channels; once per (org, topic, topic_ref): a second call adds nothing. */
+int alert_notice(struct db *db, const struct act *act, const struct alert_notice *nt,
+		 struct alert_counts *out, struct err *e);
+
 struct alert_deliver_stats {
 	long delivered, retrying, failed;
 };

@@ -40,6 +40,7 @@ struct outbox_conf {
 struct outbox_item {
 	int64_t id;
 	char *advisory, *org, *channel, *address, *matched, *message_id, *reason;
+	char *topic, *subject, *body; /* a notice's own subject and text; NULL for a version */
 	int num, attempts;
 	char *contact_name, *org_name, *webhook_secret;
 	struct buf message; /* the composed mail or webhook body */
@@ -165,7 +166,7 @@ static int outbox_claim(struct db *db, const struct outbox_conf *c, int64_t now,
 		" AND ((state = 'queued' AND next_attempt_at <= ?3)"
 		"  OR (state = 'sent' AND lease_until < ?3)) ORDER BY id LIMIT ?4)"
 		" RETURNING id, advisory_id, num, org_id, channel, address, matched, message_id,"
-		" reason, attempts, contact_id",
+		" reason, attempts, contact_id, topic, subject, body",
 		&st, e);
 	if (rc != 0)
 		goto out;
@@ -188,6 +189,9 @@ static int outbox_claim(struct db *db, const struct outbox_conf *c, int64_t now,
 		it->reason = dup_col(st, 8);
 		it->attempts = (int)db_col_int(st, 9);
 		it->result = (int)db_col_int(st, 10); /* the contact, until it is sent */
+		it->topic = dup_col(st, 11);
+		it->subject = dup_col(st, 12);
+		it->body = dup_col(st, 13);
 		buf_init(&it->message, 1 << 20);
 	}
 	db_done(st);
@@ -229,6 +233,9 @@ static void outbox_item_free(struct outbox_item *it)
 	free(it->matched);
 	free(it->message_id);
 	free(it->reason);
+	free(it->topic);
+	free(it->subject);
+	free(it->body);
 	free(it->contact_name);
 	free(it->org_name);
 	free(it->webhook_secret);
@@ -310,7 +317,7 @@ static void outbox_personal(const struct outbox_conf *c, const struct outbox_ite
 
 	buf_printf(b, "Aan: %s, %s (%s)\n\n", it->contact_name ? it->contact_name : "",
 		   it->org_name ? it->org_name : it->org, it->org);
-	if (strcmp(it->reason, "affected") == 0) {
+	if (strcmp(it->reason, "affected") == 0 && it->body == NULL) {
 		buf_adds(b, "Dit advies is voor u bestemd: volgens uw opgave gebruikt uw organisatie\n"
 			    "de volgende kwetsbare software:\n");
 		json_array_foreach(m, i, row)
@@ -324,6 +331,10 @@ static void outbox_personal(const struct outbox_conf *c, const struct outbox_ite
 					   ? ", bereikbaar vanaf internet"
 					   : "");
 		}
+	} else if (it->body) {
+		buf_adds(b, it->body);
+		if (it->body[0] && it->body[strlen(it->body) - 1] != '\n')
+			buf_addc(b, '\n');
 	} else if (strcmp(it->reason, "partner") == 0) {
 		buf_printf(b, "U ontvangt dit advies als partner van %s.\n%s\n", c->site_name,
 			   tlp_pass_on(ov->tlp));
@@ -350,11 +361,12 @@ static int outbox_render(const struct outbox_conf *c, struct outbox_item *it,
 		snprintf(alertid, sizeof(alertid), "%lld", (long long)it->id);
 		h[0].value = alertid;
 		outbox_personal(c, it, ov, &body);
-		buf_adds(&body, ov->plain);
+		if (it->body == NULL)
+			buf_adds(&body, ov->plain);
 		memset(&f, 0, sizeof(f));
 		f.from = c->smtp_from;
 		f.to = it->address;
-		f.subject = ov->subject;
+		f.subject = it->subject ? it->subject : ov->subject;
 		f.date = now;
 		f.message_id = it->message_id;
 		f.headers = h;
@@ -363,10 +375,15 @@ static int outbox_render(const struct outbox_conf *c, struct outbox_item *it,
 		rc = mail_compose(&f, &it->message, e);
 	} else {
 		json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:o?, s:o?}", "event",
-				      "advisory.published", "alert", (json_int_t)it->id, "delivery",
-				      it->message_id, "org", it->org, "reason", it->reason,
-				      "advisory", json_loads(ov->json, 0, NULL), "matched",
+				      it->body ? it->topic : "advisory.published", "alert",
+				      (json_int_t)it->id, "delivery", it->message_id, "org", it->org,
+				      "reason", it->reason, "advisory", json_loads(ov->json, 0, NULL),
+				      "matched",
 				      json_loads(it->matched ? it->matched : "[]", 0, NULL));
+		if (it->body) {
+			json_object_set_new(o, "subject", json_string(it->subject ? it->subject : ""));
+			json_object_set_new(o, "text", json_string(it->body));
+		}
 		char *text = json_dumps(o, JSON_COMPACT);
 		char token[65];
 
@@ -467,7 +484,7 @@ static void outbox_send(const struct outbox_conf *c, struct outbox_item *items, 
 		}
 		struct webhook_req r = {it->address, buf_str(&it->message), it->message.len,
 					it->webhook_secret ? it->webhook_secret : "",
-					it->message_id, "advisory.published",
+					it->message_id, it->body ? it->topic : "advisory.published",
 					c->webhook_timeout * 1000};
 		struct webhook_result res = {0};
 		struct err we = {0, ""};

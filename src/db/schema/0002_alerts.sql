@@ -1,5 +1,8 @@
--- Baken schema 2: alerts. One row per (advisory version, organisation, channel, contact),
--- created once (the unique key) when a version is published; delivered through the outbox.
+-- Baken schema 2: alerts. One row per (advisory version, organisation, channel, contact, topic),
+-- created once (the unique key); delivered through the outbox. The topic 'advisory' is a
+-- published version, rendered when it is sent; other topics (scan results, follow-up requests
+-- and reminders) carry their own subject and body, written when the alert is made, and
+-- topic_ref tells two alerts of one topic apart (a scan batch, a reminder's date).
 
 ALTER TABLE contacts ADD COLUMN webhook_url TEXT;
 ALTER TABLE orgs ADD COLUMN webhook_secret TEXT;
@@ -11,7 +14,11 @@ CREATE TABLE alerts (
 	org_id TEXT NOT NULL REFERENCES orgs(id),
 	channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook', 'call')),
 	contact_id INTEGER NOT NULL,  -- 0 for a call task, which is per organisation
-	reason TEXT NOT NULL CHECK (reason IN ('affected', 'addressed', 'partner')),
+	topic TEXT NOT NULL DEFAULT 'advisory',
+	topic_ref TEXT NOT NULL DEFAULT '',
+	reason TEXT NOT NULL,         -- affected, addressed, partner; or the topic's own reason
+	subject TEXT,                 -- other topics: the subject and body as written
+	body TEXT,
 	address TEXT,                 -- e-mail address or webhook URL, as it was when created
 	matched TEXT NOT NULL,        -- JSON: the organisation's products and versions that matched
 	phones TEXT,                  -- JSON, call tasks: the numbers to try, in order
@@ -31,7 +38,7 @@ CREATE TABLE alerts (
 	delivered_at TEXT,
 	acked_at TEXT,
 	acked_by TEXT,
-	UNIQUE (advisory_id, num, org_id, channel, contact_id),
+	UNIQUE (advisory_id, num, org_id, channel, contact_id, topic, topic_ref),
 	FOREIGN KEY (advisory_id, num) REFERENCES advisory_versions(advisory_id, num)
 );
 CREATE INDEX alerts_due ON alerts(state, next_attempt_at);
