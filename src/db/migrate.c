@@ -4,6 +4,8 @@
 
 #include "core/timeutil.h"
 
+#include <stdio.h>
+
 struct migration {
 	int version;
 	const char *name;
@@ -34,7 +36,16 @@ int migrate_apply(struct db *db, struct err *e)
 		const struct migration *m = &migrations[i];
 		struct db_stmt *st;
 
-		if (m->version <= have)
+		int64_t applied = 0;
+		char ver[16];
+
+		/* by membership, not by the highest number: a migration is never skipped */
+		snprintf(ver, sizeof(ver), "%d", m->version);
+		rc = db_query_int(db, "SELECT count(*) FROM schema_migrations WHERE version = ?1", ver,
+				  &applied, e);
+		if (rc != 0)
+			return rc;
+		if (applied)
 			continue;
 		if ((rc = db_begin(db, e)) != 0)
 			return rc;
