@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "testdb.h"
 #include "model/advisory.h"
 #include "model/inventory.h"
 #include "model/org.h"
 
 struct fixture {
-	char path[64];
+	struct testdb t;
 	struct db *db;
 	struct act act;
 };
@@ -51,16 +52,10 @@ static int setup(void **state)
 	    {"vital-e", "citrix:gateway", "12.1-49.23", 3, 1},
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
-	int fd;
 
-	snprintf(f->path, sizeof(f->path), "/tmp/baken-test-adv-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
 	f->act.actor = "test:analyst";
 	f->act.at = 1576659600; /* 2019-12-18T09:00:00Z */
-	assert_int_equal(db_open(f->path, 1, &f->db, NULL), 0);
-	assert_int_equal(db_begin(f->db, NULL), 0);
+	f->db = testdb_open(&f->t, "adv");
 	for (size_t i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++)
 		assert_int_equal(org_add(f->db, &f->act, &orgs[i], NULL), 0);
 	for (size_t i = 0; i < sizeof(inv) / sizeof(inv[0]); i++)
@@ -72,15 +67,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char side[80];
 
-	db_rollback(f->db);
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }

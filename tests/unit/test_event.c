@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "testdb.h"
 #include "model/event.h"
 
 struct fixture {
-	char path[64];
+	struct testdb t;
 	struct db *db;
 };
 
@@ -23,14 +24,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct act act = {"test:alice", 1576663200};
 	char object[32];
-	int fd;
 
-	snprintf(f->path, sizeof(f->path), "/tmp/baken-test-event-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	assert_int_equal(db_open(f->path, 1, &f->db, NULL), 0);
-	assert_int_equal(db_begin(f->db, NULL), 0);
+	f->db = testdb_open(&f->t, "event");
 	for (int i = 0; i < 6; i++) {
 		snprintf(object, sizeof(object), "org:o%d", i);
 		assert_int_equal(
@@ -45,14 +40,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char side[80];
 
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }
