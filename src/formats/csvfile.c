@@ -2,12 +2,14 @@
 #include "formats/csvfile.h"
 
 #include "core/buf.h"
+#include "core/progress.h"
 #include "core/xalloc.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #define CSV_MAX_FIELDS 4096
@@ -97,6 +99,9 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	struct csv_parser p;
 	struct csv_state st;
 	FILE *f;
+	struct progress bar;
+	struct stat sb;
+	int64_t done = 0;
 	char *piece;
 	size_t len;
 	int line_start = 1;
@@ -113,6 +118,10 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	st.row_start = 1;
 	st.first_row = 1;
 	piece = xmalloc(CSV_MAX_FIELD);
+	if (fstat(fileno(f), &sb) == 0)
+		progress_start(&bar, path, (int64_t)sb.st_size, 4 << 20);
+	else
+		progress_start(&bar, path, 0, 1);
 	/* strict: a stray quote, and a quoted field still open at the end, are errors; every line
 	 * end is reported, so that blank lines count in the line numbers */
 	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_APPEND_NULL |
@@ -122,6 +131,8 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 			st.line++;
 		line_start = piece[len - 1] == '\n';
 		st.row_bytes += len;
+		done += (int64_t)len;
+		progress_update(&bar, done);
 		if (st.row_bytes > CSV_MAX_ROW) {
 			st.rc = err_set(e, ERR_INPUT, "%s:%ld: row too large (over %d bytes)", path,
 			                st.row_start, CSV_MAX_ROW);
@@ -136,6 +147,7 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	if (st.rc == 0 && csv_fini(&p, on_field, on_row, &st) != 0 && st.rc == 0)
 		st.rc = err_set(e, ERR_INPUT, "%s:%ld: malformed CSV: %s", path, st.row_start,
 		                csv_problem(&p, 1));
+	progress_end(&bar);
 	for (size_t i = 0; i < st.n; i++)
 		free(st.fields[i]);
 	csv_free(&p);
