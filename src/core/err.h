@@ -6,6 +6,8 @@
 #ifndef BAKEN_ERR_H
 #define BAKEN_ERR_H
 
+#include <stddef.h>
+
 enum {
 	ERR_OK = 0,
 	ERR_USAGE = -1,    /* bad command line: exit 2 */
@@ -29,6 +31,12 @@ int err_set(struct err *e, int code, const char *fmt, ...) __attribute__((format
 
 /* Prefixes the message already in e with more context ("file.csv:3: "); returns e->code. */
 int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Copies s into out for a message: printable ASCII as is, '"' and '\' escaped, other bytes
+ * as \xHH, cut after max bytes of s with "...". out is always NUL-terminated. */
+void err_quote(char *out, size_t outsz, const char *s, size_t max);
+/* Names one character for a message: 'x' when printable, '\xHH' otherwise; returns buf. */
+const char *err_char_name(unsigned char c, char buf[8]);
 
 /* The process exit status for an error code: 0 for ERR_OK, 2 for ERR_USAGE, else 1. */
 int err_exit_status(int code);

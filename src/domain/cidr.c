@@ -17,58 +17,6 @@ struct ctx {
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* Copies s into out for a message: printable ASCII as is, '"' and '\' escaped, other bytes as
- * \xHH, cut at QUOTE_MAX bytes with "...". */
-static void quote(char *out, size_t outsz, const char *s)
-{
-	size_t o = 0, i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char t[4];
-		size_t tn = 0;
-
-		if (c == '"' || c == '\\') {
-			t[tn++] = '\\';
-			t[tn++] = (char)c;
-		} else if (c < 0x20 || c >= 0x7f) {
-			t[tn++] = '\\';
-			t[tn++] = 'x';
-			t[tn++] = hexdig[c >> 4];
-			t[tn++] = hexdig[c & 15];
-		} else {
-			t[tn++] = (char)c;
-		}
-		if (i >= QUOTE_MAX || o + tn + 4 > outsz) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		memcpy(out + o, t, tn);
-		o += tn;
-	}
-	out[o] = '\0';
-}
-
-/* Names one character for a message: 'x' when printable, '\xHH' otherwise. */
-static const char *char_name(unsigned char c, char buf[8])
-{
-	buf[0] = '\'';
-	if (c > 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-		buf[1] = (char)c;
-		buf[2] = '\'';
-		buf[3] = '\0';
-	} else {
-		buf[1] = '\\';
-		buf[2] = 'x';
-		buf[3] = hexdig[c >> 4];
-		buf[4] = hexdig[c & 15];
-		buf[5] = '\'';
-		buf[6] = '\0';
-	}
-	return buf;
-}
-
 /* Sets `bad <kind> "<text>": <why>` in cx->e; returns ERR_INPUT. */
 __attribute__((format(printf, 2, 3))) static int fail(const struct ctx *cx, const char *fmt, ...)
 {
@@ -78,7 +26,7 @@ __attribute__((format(printf, 2, 3))) static int fail(const struct ctx *cx, cons
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	quote(q, sizeof(q), cx->text);
+	err_quote(q, sizeof(q), cx->text, QUOTE_MAX);
 	return err_set(cx->e, ERR_INPUT, "bad %s \"%s\": %s", cx->kind, q, why);
 }
 
@@ -88,7 +36,7 @@ static int unexpected(const struct ctx *cx, unsigned char c, const char *where)
 
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 		return fail(cx, "unexpected white space%s", where);
-	return fail(cx, "unexpected character %s%s", char_name(c, cb), where);
+	return fail(cx, "unexpected character %s%s", err_char_name(c, cb), where);
 }
 
 static int is_digit(char c)

@@ -48,58 +48,6 @@ static const char *const cpe23_field_names[CPE23_FIELDS] = {
     "edition", "language",    "sw_edition", "target_sw", "target_hw", "other",
 };
 
-/* Copies s into out for a message: printable ASCII as is, '"' and '\' escaped, other bytes as
- * \xHH, cut at QUOTE_MAX bytes with "...". */
-static void quote(char *out, size_t outsz, const char *s)
-{
-	size_t o = 0, i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char t[4];
-		size_t tn = 0;
-
-		if (c == '"' || c == '\\') {
-			t[tn++] = '\\';
-			t[tn++] = (char)c;
-		} else if (c < 0x20 || c >= 0x7f) {
-			t[tn++] = '\\';
-			t[tn++] = 'x';
-			t[tn++] = hexdig[c >> 4];
-			t[tn++] = hexdig[c & 15];
-		} else {
-			t[tn++] = (char)c;
-		}
-		if (i >= QUOTE_MAX || o + tn + 4 > outsz) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		memcpy(out + o, t, tn);
-		o += tn;
-	}
-	out[o] = '\0';
-}
-
-/* Names one character for a message: 'x' when printable, '\xHH' otherwise. */
-static const char *char_name(unsigned char c, char buf[8])
-{
-	buf[0] = '\'';
-	if (c > 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-		buf[1] = (char)c;
-		buf[2] = '\'';
-		buf[3] = '\0';
-	} else {
-		buf[1] = '\\';
-		buf[2] = 'x';
-		buf[3] = hexdig[c >> 4];
-		buf[4] = hexdig[c & 15];
-		buf[5] = '\'';
-		buf[6] = '\0';
-	}
-	return buf;
-}
-
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -114,7 +62,7 @@ __attribute__((format(printf, 2, 3))) static int fail(const struct ctx *cx, cons
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	quote(q, sizeof(q), cx->text);
+	err_quote(q, sizeof(q), cx->text, QUOTE_MAX);
 	return err_set(cx->e, ERR_INPUT, "bad %s \"%s\": %s", cx->kind, q, why);
 }
 
@@ -124,7 +72,7 @@ static int fail_char(const struct ctx *cx, unsigned char c, const char *field)
 
 	if (is_space((char)c))
 		return fail(cx, "unexpected white space in the %s", field);
-	return fail(cx, "unexpected character %s in the %s", char_name(c, cb), field);
+	return fail(cx, "unexpected character %s in the %s", err_char_name(c, cb), field);
 }
 
 static int is_print(unsigned char c)
@@ -237,7 +185,7 @@ static int cpe23_value(const struct ctx *cx, const char *field, const char *raw,
 			if (!is_print(c)) {
 				char cb[8];
 
-				return fail(cx, "bad quoting '\\' + %s in the %s", char_name(c, cb),
+				return fail(cx, "bad quoting '\\' + %s in the %s", err_char_name(c, cb),
 				            field);
 			}
 		} else if (c == '*' || c == '?') {
@@ -521,7 +469,7 @@ static int parse_purl(const struct ctx *cx, const char *s, size_t n, struct prod
 			if (is_space(s[i]))
 				return fail(cx, "unexpected white space");
 			return fail(cx, "unexpected character %s (must be percent-encoded)",
-			            char_name((unsigned char)s[i], cb));
+			            err_char_name((unsigned char)s[i], cb));
 		}
 	}
 	/* qualifiers and subpath: ignored */
@@ -645,7 +593,7 @@ static int check_key(const struct ctx *cx, const char *s, size_t n)
 		if (is_space(s[bad]))
 			memcpy(cb, "space", 6);
 		else
-			char_name((unsigned char)s[bad], cb);
+			err_char_name((unsigned char)s[bad], cb);
 		if (nm.n > 0 && nm.s[0] != ':' && nm.s[nm.n - 1] != ':')
 			return fail(cx,
 			            "%s%s is not allowed (only a-z, 0-9, '.', '_' and '-'); "
