@@ -1,13 +1,14 @@
 # Baken: GNU make + pkg-config, out-of-tree build.
 #   make            build/baken
 #   make run        install, build, demo database, show it
-#   make test       install, build, unit + end-to-end tests, then all again under ASan+UBSan
+#   make test       install, build, unit + end-to-end tests (on SQLite and on a throwaway
+#                   PostgreSQL), then all again under ASan+UBSan
 #   make asan       build-asan/baken with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make bench      benchmarks (bench/), not tests
 #   make lint       clang-format check and cppcheck
 
 B ?= build
-PKGS := sqlite3 jansson libsodium libcurl libmicrohttpd
+PKGS := sqlite3 jansson libsodium libcurl libmicrohttpd libpq
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla \
@@ -27,7 +28,7 @@ SCHEMA := $(sort $(wildcard src/db/schema/*.sql))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test check unit deliver e2e asan bench lint fuzz clean deps
+.PHONY: all run test check unit deliver e2e e2e-pg browser asan bench lint fuzz clean deps
 all: $(B)/baken
 
 deps:
@@ -67,11 +68,21 @@ deliver: $(B)/deliver_check
 e2e: $(B)/baken
 	@BAKEN=$(abspath $(B)/baken) ./tests/run-e2e
 
-# One pass of every test against one build directory.
-check: unit deliver e2e
+# The same end-to-end tests on PostgreSQL: a throwaway server (initdb into a temporary
+# directory, a loopback port, stopped at the end), a database per script.
+e2e-pg: $(B)/baken
+	@BAKEN=$(abspath $(B)/baken) ./tests/pg/with-postgres ./tests/run-e2e
+
+# One pass of every test against one build directory: the end-to-end tests on both backends.
+check: unit deliver e2e e2e-pg
+
+# The pages in headless chromium (tests/browser/), once, against the plain build.
+browser: $(B)/baken
+	@BAKEN=$(abspath $(B)/baken) ./tests/browser/run
 
 test: deps
 	$(MAKE) check
+	$(MAKE) browser
 	$(MAKE) check B=build-asan SAN=1
 	@echo "make test: all suites passed, plain and under ASan+UBSan"
 

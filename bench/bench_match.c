@@ -20,7 +20,10 @@
  * Environment: BENCH_SCALE (default 1: the full size; 0.1 for a quick run) scales the
  * organisations, advisories and ranges; BENCH_SEED (default 1); BENCH_REPS (repetitions of
  * the fast measurements, default 15); BENCH_SQL_REPS (of the full SQL re-match, default 3);
- * BENCH_DIR (default build/bench); BENCH_PLAN=1 prints the SQL query plans. */
+ * BENCH_DIR (default build/bench); BENCH_PLAN=1 prints the SQL query plans;
+ * BENCH_EXTRA_INDEX=1 generates (into another file) the data with the covering index
+ * inventory_match (product, vkey, org_id, version, count, internet_facing) that
+ * docs/performance.md proposes, to measure both sides with it. */
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/xalloc.h"
@@ -40,7 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GEN_VERSION    2 /* part of the file name: bump when the generated data changes */
+#define GEN_VERSION    3 /* part of the file name: bump when the generated data changes */
 #define CATALOGUE      4000
 #define PER_ORG        200
 #define MAX_BRANCHES   6
@@ -300,11 +303,6 @@ static void gen_format(enum scheme s, const int *base, int j, int extra, char *o
 	}
 }
 
-static int ver_cmp(const void *a, const void *b)
-{
-	return version_compare(*(char *const *)a, *(char *const *)b);
-}
-
 static void gen_product(struct gproduct *p)
 {
 	static const int winbuilds[] = {14393, 17763, 19041, 19045, 20348, 22621};
@@ -350,25 +348,11 @@ static void gen_product(struct gproduct *p)
 		p->blen[b] = len;
 		p->nbranch++;
 	}
-	/* ascending and without equal versions; branches were made in ascending order */
-	qsort(p->ver, (size_t)p->nver, sizeof(char *), ver_cmp);
-	{
-		int k = 0;
-		for (int i = 0; i < p->nver; i++) {
-			if (k > 0 && version_compare(p->ver[k - 1], p->ver[i]) == 0) {
-				free(p->ver[i]);
-				continue;
-			}
-			p->ver[k++] = p->ver[i];
-		}
-		/* keep branch boundaries consistent after removing duplicates: recompute by
-		 * splitting the sorted list into nbranch nearly equal runs of the same prefix */
-		p->nver = k;
-		for (int b = 0; b < p->nbranch; b++) {
-			p->bfirst[b] = b * k / p->nbranch;
-			p->blen[b] = (b + 1) * k / p->nbranch - p->bfirst[b];
-		}
-	}
+	/* every scheme writes branches and their releases in ascending order: ranges and
+	 * popularity rely on it */
+	for (int i = 1; i < p->nver; i++)
+		if (version_compare(p->ver[i - 1], p->ver[i]) >= 0)
+			die("the generator wrote versions out of order: %s", p->ver[i]);
 	p->key = xcalloc((size_t)p->nver, sizeof(*p->key));
 	p->keylen = xcalloc((size_t)p->nver, sizeof(*p->keylen));
 	w = xcalloc((size_t)p->nver, sizeof(*w));

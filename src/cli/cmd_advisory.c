@@ -1,5 +1,6 @@
 /* cmd_advisory.c: `baken advisory ...` and `baken vuln ...` */
 #include "cli/commands.h"
+#include "cli/cmd_csaf.h" /* issue 5: --format csaf */
 #include "core/buf.h"
 #include "deliver/pgp.h"
 #include "formats/plain.h"
@@ -178,7 +179,7 @@ int cmd_advisory_publish(struct cli_ctx *c)
 
 const struct opt_spec cmd_advisory_show_opts[] = {
     {"version", OPT_VALUE, "V", "the version (default: the latest published)"},
-    {"format", OPT_VALUE, "F", "plain (default) or json"},
+    {"format", OPT_VALUE, "F", "plain (default), json or csaf"},
     {"lang", OPT_VALUE, "L", "nl (default) or en, for the plain format"},
     {NULL, 0, NULL, NULL},
 };
@@ -196,6 +197,9 @@ int cmd_advisory_show(struct cli_ctx *c)
 		return rc;
 	if (format == NULL)
 		format = c->json ? "json" : "plain";
+	/* issue 5: the CSAF 2.0 document (cmd_csaf.c) */
+	if (strcmp(format, "csaf") == 0)
+		return cmd_csaf_show(c, id, opt_get(&c->opts, "version"));
 	if (strcmp(format, "plain") != 0 && strcmp(format, "json") != 0)
 		return err_set(&c->err, ERR_USAGE, "--format %s: expected plain or json", format);
 	if (lang && strcmp(lang, "nl") != 0 && strcmp(lang, "en") != 0)

@@ -5,6 +5,8 @@
 #include "domain/matrix.h"
 #include "model/config.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -167,17 +169,91 @@ int cmd_classify(struct cli_ctx *c)
 	return 0;
 }
 
-const struct opt_spec cmd_audit_verify_opts[] = {{NULL, 0, NULL, NULL}};
+const struct opt_spec cmd_audit_verify_opts[] = {
+    {"checkpoint", OPT_VALUE, "HEAD",
+     "a head printed by `audit checkpoint` (N:HEAD also names its entry): it must be in the chain"},
+    {"checkpoint-file", OPT_VALUE, "FILE", "the same, from the saved output of `audit checkpoint`"},
+    {NULL, 0, NULL, NULL},
+};
+
+/* A checkpoint from --checkpoint ("HEAD" or "N:HEAD") or from a file holding the output of
+ * `audit checkpoint` (text "events N" and "head HEAD" lines, or its JSON). */
+static int checkpoint_read(struct cli_ctx *c, int64_t *count, char head[65])
+{
+	const char *v = opt_get(&c->opts, "checkpoint"),
+	           *file = opt_get(&c->opts, "checkpoint-file");
+	char text[4096];
+	const char *h = NULL, *p;
+	size_t n;
+
+	*count = 0;
+	head[0] = '\0';
+	if (v && file)
+		return err_set(&c->err, ERR_USAGE,
+		               "give --checkpoint or --checkpoint-file, not both");
+	if (file) {
+		FILE *f = fopen(file, "r");
+		if (f == NULL)
+			return err_set(&c->err, ERR_IO, "--checkpoint-file %s: cannot read it",
+			               file);
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[n] = '\0';
+		/* the first run of 64 hex digits is the head; a number after "events" its entry */
+		for (p = text; *p && h == NULL; p++)
+			if (strspn(p, "0123456789abcdef") >= 64 &&
+			    (p == text || !isxdigit((unsigned char)p[-1])))
+				h = p;
+		if ((p = strstr(text, "events")) != NULL) {
+			p += strcspn(p, "0123456789");
+			while (*p >= '0' && *p <= '9' && *count < 1000000000000LL)
+				*count = *count * 10 + (*p++ - '0');
+		}
+		if (h == NULL)
+			return err_set(&c->err, ERR_INPUT,
+			               "--checkpoint-file %s: no head (64 hex digits) in it", file);
+		memcpy(head, h, 64);
+		head[64] = '\0';
+		return 0;
+	}
+	if (v == NULL)
+		return 0;
+	if ((p = strchr(v, ':')) != NULL) {
+		for (const char *d = v; d < p && *count < 1000000000000LL; d++) {
+			if (*d < '0' || *d > '9')
+				goto bad;
+			*count = *count * 10 + (*d - '0');
+		}
+		if (*count == 0)
+			goto bad;
+		v = p + 1;
+	}
+	if (strlen(v) != 64 || strspn(v, "0123456789abcdef") != 64)
+		goto bad;
+	memcpy(head, v, 65);
+	return 0;
+bad:
+	return err_set(&c->err, ERR_USAGE,
+	               "--checkpoint: expected the head printed by `audit checkpoint` (64 hex"
+	               " digits), or N:HEAD");
+}
 
 int cmd_audit_verify(struct cli_ctx *c)
 {
 	struct event_check r;
 	struct err broken = {0, ""};
-	int rc;
+	char head[65];
+	int64_t count = 0;
+	int rc, holds = 1;
 
+	if ((rc = checkpoint_read(c, &count, head)) != 0)
+		return rc;
 	if ((rc = cli_open(c)) != 0)
 		return rc;
-	rc = cli_finish(c, event_verify(c->db, &r, &broken));
+	rc = event_verify(c->db, &r, &broken);
+	if (rc == 0 && r.bad_id == 0 && head[0])
+		rc = event_checkpoint_check(c->db, count, head, &holds, &broken);
+	rc = cli_finish(c, rc);
 	if (rc != 0)
 		return rc;
 	if (r.bad_id) {
@@ -187,10 +263,19 @@ int cmd_audit_verify(struct cli_ctx *c)
 			                         (json_int_t)r.bad_id));
 		return err_set(&c->err, ERR_CONFLICT, "%s", broken.msg);
 	}
+	if (!holds) {
+		if (c->json)
+			cli_print_json(json_pack("{s:b, s:I, s:s, s:b}", "intact", 0, "events",
+			                         (json_int_t)r.count, "head", r.head, "checkpoint",
+			                         0));
+		return err_set(&c->err, ERR_CONFLICT, "%s", broken.msg);
+	}
 	cli_print_object(c,
-	                 json_pack("{s:b, s:I, s:s}", "intact", 1, "events", (json_int_t)r.count,
-	                           "head", r.head),
-	                 (const char *const[]){"intact", "events", "head", NULL});
+	                 head[0] ? json_pack("{s:b, s:I, s:s, s:b}", "intact", 1, "events",
+	                                     (json_int_t)r.count, "head", r.head, "checkpoint", 1)
+	                         : json_pack("{s:b, s:I, s:s}", "intact", 1, "events",
+	                                     (json_int_t)r.count, "head", r.head),
+	                 (const char *const[]){"intact", "events", "head", "checkpoint", NULL});
 	return 0;
 }
 

@@ -8,10 +8,9 @@ int db_open(const char *path, int create, struct db **out, struct err *e)
 	int rc;
 
 	if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
-		return err_set(e, ERR_INPUT,
-		               "%s: this build has no PostgreSQL backend; use a SQLite file path",
-		               path);
-	rc = db_sqlite_open(path, create, out, e);
+		rc = db_pg_open(path, create, out, e);
+	else
+		rc = db_sqlite_open(path, create, out, e);
 	if (rc != 0)
 		return rc;
 	rc = migrate_apply(*out, e);

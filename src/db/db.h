@@ -96,6 +96,10 @@ struct db {
 
 /* Backends. */
 int db_sqlite_open(const char *path, int create, struct db **out, struct err *e);
+/* PostgreSQL (db_pg.c): uri is a postgres:// or postgresql:// URI as libpq takes it. Without
+ * create, a database without Baken's schema is ERR_NOTFOUND; with create, one that holds
+ * events already is ERR_CONFLICT (init and demo never write over a store). */
+int db_pg_open(const char *uri, int create, struct db **out, struct err *e);
 /* Applies the embedded migrations that are missing, each in its own transaction. */
 int migrate_apply(struct db *db, struct err *e);
 

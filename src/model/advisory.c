@@ -956,50 +956,150 @@ static int is_fixed(const struct advisory_version *v, const char *product, const
 	return 0;
 }
 
+/* A stretch of version keys to read from the inventory; NULL is unbounded. */
+struct key_interval {
+	const unsigned char *lo, *hi;
+	size_t lolen, hilen;
+};
+
+/* The key intervals that hold every version in r (a superset: the caller filters exactly with
+ * range_contains_key), so that the store reads only those stretches of its index. out has
+ * room for r->n + 2 intervals; returns how many were written. */
+static size_t range_key_intervals(const struct range *r, struct key_interval *out)
+{
+	size_t m = 0;
+	int open = 0;
+
+	if (r->all) {
+		memset(&out[0], 0, sizeof(out[0]));
+		return 1;
+	}
+	for (size_t k = 0; k <= r->n; k++) {
+		int seg = k < r->n ? r->c[k].below_in : r->above_in;
+
+		if (seg && !open) {
+			out[m].lo = k ? r->c[k - 1].key : NULL;
+			out[m].lolen = k ? r->c[k - 1].keylen : 0;
+			open = 1;
+		} else if (!seg && open) {
+			out[m].hi = r->c[k - 1].key;
+			out[m++].hilen = r->c[k - 1].keylen;
+			open = 0;
+		}
+		if (k == r->n && open) {
+			out[m].hi = NULL;
+			out[m++].hilen = 0;
+		} else if (k < r->n && !open &&
+			   !(k + 1 < r->n ? r->c[k + 1].below_in : r->above_in) &&
+			   (r->c[k].op == RANGE_EQ || r->c[k].op == RANGE_LE ||
+			    r->c[k].op == RANGE_GE)) {
+			/* a point on its own; one that opens the next stretch is read with it */
+			out[m].lo = out[m].hi = r->c[k].key;
+			out[m].lolen = out[m].hilen = r->c[k].keylen;
+			m++;
+		}
+	}
+	return m;
+}
+
+/* Orders affected rows by organisation, product, then version. */
+static int affected_cmp(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	static const char *const keys[] = {"org", "product"};
+	int c;
+
+	for (size_t i = 0; i < 2; i++) {
+		c = strcmp(json_string_value(json_object_get(a, keys[i])),
+			   json_string_value(json_object_get(b, keys[i])));
+		if (c)
+			return c;
+	}
+	return version_compare(json_string_value(json_object_get(a, "version")),
+			       json_string_value(json_object_get(b, "version")));
+}
+
+static int affected_interval(struct db *db, const struct advisory_version *v, size_t i,
+			     const struct range *r, const struct key_interval *ki, json_t *rows,
+			     struct err *e)
+{
+	static const char *const sql[] = {
+		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1",
+		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
+		" AND i.vkey >= ?2",
+		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
+		" AND i.vkey <= ?3",
+		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
+		" AND i.vkey >= ?2 AND i.vkey <= ?3",
+	};
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql[(ki->lo != NULL) + 2 * (ki->hi != NULL)], &st, e);
+
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, v->affects[i].product);
+	if (ki->lo)
+		db_bind_blob(st, 2, ki->lo, ki->lolen);
+	if (ki->hi)
+		db_bind_blob(st, 3, ki->hi, ki->hilen);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		size_t klen;
+		const unsigned char *key = db_col_blob(st, 4, &klen);
+		const char *version = db_col_text(st, 3);
+
+		if (!range_contains_key(r, key, klen) || is_fixed(v, v->affects[i].product, version))
+			continue;
+		json_array_append_new(rows,
+				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "org",
+						db_col_text(st, 0), "name", db_col_text(st, 1), "kind",
+						db_col_text(st, 2), "product", v->affects[i].product,
+						"version", version, "count",
+						(json_int_t)db_col_int(st, 5), "internet_facing",
+						(int)db_col_int(st, 6)));
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out, struct err *e)
 {
+	json_t **sorted;
+	size_t n;
 	int rc = 0;
 
 	*out = json_array();
 	for (size_t i = 0; rc == 0 && i < v->naffects; i++) {
+		struct key_interval *ki;
 		struct range r;
-		struct db_stmt *st;
+		size_t nki;
 
 		if ((rc = range_parse(v->affects[i].range, &r, e)) != 0)
 			break;
-		rc = db_prepare(db,
-		                "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count,"
-		                " i.internet_facing FROM inventory i JOIN orgs o ON o.id = i.org_id"
-		                " WHERE i.product = ?1 ORDER BY i.org_id, i.vkey",
-		                &st, e);
-		if (rc != 0) {
-			range_free(&r);
-			break;
-		}
-		db_bind_text(st, 1, v->affects[i].product);
-		while ((rc = db_step(st, e)) == DB_ROW) {
-			size_t klen;
-			const unsigned char *key = db_col_blob(st, 4, &klen);
-			const char *version = db_col_text(st, 3);
-
-			if (!range_contains_key(&r, key, klen) ||
-			    is_fixed(v, v->affects[i].product, version))
-				continue;
-			json_array_append_new(
-			    *out,
-			    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "org",
-			              db_col_text(st, 0), "name", db_col_text(st, 1), "kind",
-			              db_col_text(st, 2), "product", v->affects[i].product,
-			              "version", version, "count", (json_int_t)db_col_int(st, 5),
-			              "internet_facing", (int)db_col_int(st, 6)));
-		}
-		db_done(st);
+		ki = xcalloc(r.n + 2, sizeof(*ki));
+		nki = range_key_intervals(&r, ki);
+		for (size_t k = 0; rc == 0 && k < nki; k++)
+			rc = affected_interval(db, v, i, &r, &ki[k], *out, e);
+		free(ki);
 		range_free(&r);
-		rc = rc < 0 ? rc : 0;
 	}
 	if (rc != 0) {
 		json_decref(*out);
 		*out = NULL;
+		return rc;
 	}
-	return rc;
+	/* one list, by organisation, whatever order the intervals were read in */
+	n = json_array_size(*out);
+	sorted = xcalloc(n + 1, sizeof(*sorted));
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = json_incref(json_array_get(*out, i));
+	qsort(sorted, n, sizeof(*sorted), affected_cmp);
+	json_array_clear(*out);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*out, sorted[i]);
+	free(sorted);
+	return 0;
 }

@@ -1,5 +1,6 @@
 /* config.c: settings in the store. */
 #include "model/config.h"
+#include "model/deadline.h"
 
 #include "core/xalloc.h"
 #include "db/db.h"
@@ -26,6 +27,17 @@ static const struct config_key config_keys[] = {
     {"alert.max_attempts", 0, "delivery attempts before an alert is failed (default 6)"},
     {"webhook.timeout", 0, "seconds a webhook receiver may take (default 10)"},
     {"ack.secret", 1, "key of the acknowledgement links (made when first needed)"},
+    {"scan.quiet_days", 0, "days before an address reported from a scan is reported again (default 7)"},
+    {"scan.fixed_after", 0, "a scanned system counts as fixed when not seen in this many scans of its source (default 3)"},
+    {"deadline.ministry", 0, "BIO clock of ministries: bio2019 (7d, default), bio2, 5bd, off ..."},
+    {"deadline.agency", 0, "BIO clock of agencies (default bio2019)"},
+    {"deadline.vital", 0, "BIO clock of vital providers (default off)"},
+    {"deadline.partner", 0, "BIO clock of partners (default off)"},
+    {"deadline.other", 0, "BIO clock of other organisations (default off)"},
+    {"deadline.remind_before", 0, "days before the due time the reminders start (default 2)"},
+    {"deadline.remind_every", 0, "days between reminders (default 1)"},
+    {"deadline.coordinator", 0, "organisation overdue clocks are escalated to (the CIO office)"},
+    {"followup.coordinators", 0, "actors who may ask for and review follow-up (comma-separated)"},
     {NULL, 0, NULL},
 };
 
@@ -117,6 +129,11 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 		return err_set(e, ERR_INPUT, "unknown setting \"%s\": known are %s", key, known);
 	}
 	if (strcmp(key, "prefix") == 0 && (rc = prefix_check(value, e)) != 0)
+		return rc;
+	if ((rc = deadline_config_check(db, key, value, e)) != 0)
+		return rc;
+	if ((strcmp(key, "scan.quiet_days") == 0 || strcmp(key, "scan.fixed_after") == 0) &&
+	    (rc = number_check(key, value, strcmp(key, "scan.quiet_days") == 0 ? 0 : 1, 3650, e)) != 0)
 		return rc;
 	if ((strcmp(key, "smtp.connections") == 0 || strcmp(key, "alert.max_attempts") == 0 ||
 	     strcmp(key, "webhook.timeout") == 0) &&

@@ -3,10 +3,12 @@
 
 #include "core/buf.h"
 #include "core/timeutil.h"
+#include "core/xalloc.h"
 #include "db/db.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -146,5 +148,57 @@ int event_verify(struct db *db, struct event_check *r, struct err *e)
 	if (rc < 0)
 		return rc;
 	memcpy(r->head, prev, sizeof(r->head));
+	return 0;
+}
+
+int event_checkpoint_check(struct db *db, int64_t count, const char *head, int *holds,
+                           struct err *e)
+{
+	struct db_stmt *st;
+	int64_t id = 0;
+	char *hash = NULL;
+	int rc;
+
+	*holds = 0;
+	rc = db_prepare(db,
+	                count ? "SELECT id, hash FROM events WHERE id = ?1"
+	                      : "SELECT id, hash FROM events WHERE hash = ?2",
+	                &st, e);
+	if (rc != 0)
+		return rc;
+	if (count)
+		db_bind_int(st, 1, count);
+	else
+		db_bind_text(st, 2, head);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		id = db_col_int(st, 0);
+		hash = xstrdup(db_col_text(st, 1));
+	}
+	db_done(st);
+	if (rc < 0) {
+		free(hash);
+		return rc;
+	}
+	if (id == 0 && count)
+		err_set(e, ERR_CONFLICT,
+		        "the checkpoint is at entry %lld, but the log ends before it: entries were"
+		        " removed",
+		        (long long)count);
+	else if (id == 0)
+		err_set(
+		    e, ERR_CONFLICT,
+		    "no entry of the log has the checkpoint's hash %s: the log was rewritten up to"
+		    " the checkpoint, or cut below it",
+		    head);
+	else if (hash == NULL || strcmp(hash, head) != 0)
+		err_set(
+		    e, ERR_CONFLICT,
+		    "entry %lld does not have the checkpoint's hash: the log was rewritten up to"
+		    " the checkpoint",
+		    (long long)id);
+	else
+		*holds = 1;
+	free(hash);
 	return 0;
 }

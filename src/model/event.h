@@ -33,4 +33,11 @@ struct event_check {
  * e naming the entry and what is wrong); a negative code only when the store fails. */
 int event_verify(struct db *db, struct event_check *r, struct err *e);
 
+/* Checks an exported checkpoint against the chain, after event_verify found it whole: the entry
+ * number count (0: the entry whose hash is head, wherever it is) must have the hash head.
+ * *holds is 1 when it does; else 0 and e says why (the log was cut below the checkpoint, or
+ * entries up to it were rewritten). A negative code only when the store fails. */
+int event_checkpoint_check(struct db *db, int64_t count, const char *head, int *holds,
+                           struct err *e);
+
 #endif

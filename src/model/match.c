@@ -97,7 +97,7 @@ static uint32_t str_hash(const char *s, size_t len)
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-/* Doubles the slots of a table of n entries; hash(i) gives entry i's hash. */
+/* Doubles a table of slots (to 16 when empty), putting the entries back. */
 static void slots_grow(struct slot **slot, size_t *nslot)
 {
 	size_t n = *nslot ? *nslot * 2 : 16;
@@ -631,10 +631,66 @@ struct portfolio {
 	struct pool_chunk *pool;
 	struct affect *af;
 	size_t naf;
-	struct advisory_fix *fixed; /* in advisory order */
+	struct advisory_fix *fixed; /* sorted by advisory with strcmp */
 	const char **fixed_advisory;
 	size_t nfixed;
 };
+
+struct fixsort {
+	const char *advisory;
+	size_t i;
+};
+
+static int fixsort_cmp(const void *a, const void *b)
+{
+	const struct fixsort *x = a, *y = b;
+	int d = strcmp(x->advisory, y->advisory);
+
+	return d ? d : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Orders the fixed versions by advisory as strcmp does (the database's collation need not),
+ * keeping their order within an advisory, for portfolio_fixed's binary search. */
+static void portfolio_sort_fixed(struct portfolio *pf)
+{
+	struct fixsort *o = xcalloc(pf->nfixed ? pf->nfixed : 1, sizeof(*o));
+	struct advisory_fix *f = xcalloc(pf->nfixed ? pf->nfixed : 1, sizeof(*f));
+	const char **a = xcalloc(pf->nfixed ? pf->nfixed : 1, sizeof(*a));
+
+	for (size_t i = 0; i < pf->nfixed; i++)
+		o[i] = (struct fixsort){pf->fixed_advisory[i], i};
+	if (pf->nfixed > 1)
+		qsort(o, pf->nfixed, sizeof(*o), fixsort_cmp);
+	for (size_t i = 0; i < pf->nfixed; i++) {
+		f[i] = pf->fixed[o[i].i];
+		a[i] = o[i].advisory;
+	}
+	free(pf->fixed);
+	free(pf->fixed_advisory);
+	pf->fixed = f;
+	pf->fixed_advisory = a;
+	free(o);
+}
+
+/* The fixed versions of advisory: *n of them from the one returned (NULL when none). */
+static const struct advisory_fix *portfolio_fixed(const struct portfolio *pf, const char *advisory,
+                                                  size_t *n)
+{
+	size_t lo = 0, hi = pf->nfixed, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(pf->fixed_advisory[mid], advisory) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < pf->nfixed; end++)
+		if (strcmp(pf->fixed_advisory[end], advisory) != 0)
+			break;
+	*n = end - lo;
+	return *n ? &pf->fixed[lo] : NULL;
+}
 
 static int portfolio_read(struct db *db, struct portfolio *pf, struct err *e)
 {
@@ -665,6 +721,7 @@ static int portfolio_read(struct db *db, struct portfolio *pf, struct err *e)
 	db_done(st);
 	if (rc < 0)
 		return rc;
+	portfolio_sort_fixed(pf);
 
 	cap = 0;
 	rc = db_prepare(db,
@@ -727,19 +784,16 @@ int match_portfolio(struct db *db, int (*emit)(void *ctx, const struct match_hit
 		db_exec(db, "COMMIT", NULL);
 		own_tx = 0;
 	}
-	for (size_t i = 0, f = 0, nf; rc == 0 && i < pf.naf; i++) {
+	for (size_t i = 0; rc == 0 && i < pf.naf; i++) {
 		struct affect *af = &pf.af[i];
+		/* an advisory's pairs come together (ORDER BY advisory_id) */
 		if (i == 0 || af->advisory != af[-1].advisory) {
 			s.advisories++;
-			/* the fixed versions of this advisory: they come in advisory order too */
-			while (f < pf.nfixed && strcmp(pf.fixed_advisory[f], af->advisory) < 0)
-				f++;
+			af->fixed = portfolio_fixed(&pf, af->advisory, &af->nfixed);
+		} else {
+			af->fixed = af[-1].fixed;
+			af->nfixed = af[-1].nfixed;
 		}
-		for (nf = 0; f + nf < pf.nfixed; nf++)
-			if (strcmp(pf.fixed_advisory[f + nf], af->advisory) != 0)
-				break;
-		af->fixed = nf ? &pf.fixed[f] : NULL;
-		af->nfixed = nf;
 		s.ranges++;
 		rc = match_affect(ix, af, emit, ctx, &s.hits, e);
 	}

@@ -31,7 +31,7 @@
 struct outbox_conf {
 	char *smtp_url, *smtp_from, *smtp_user, *smtp_password, *site_url, *site_name;
 	char *signing_key; /* clear-sign the advisory in each mail when set */
-	long connections, max_attempts, webhook_timeout;
+	long connections, max_attempts, webhook_timeout, lease;
 	char secret[80];
 	char claimer[128];
 };
@@ -81,6 +81,10 @@ static int outbox_conf_load(struct db *db, struct outbox_conf *c, struct err *e)
 	c->connections = config_get_long(db, "smtp.connections", 4);
 	c->max_attempts = config_get_long(db, "alert.max_attempts", 6);
 	c->webhook_timeout = config_get_long(db, "webhook.timeout", 10);
+	/* how long a claim holds when its claimer cannot be seen to be dead (another host) */
+	c->lease = config_get_long(db, "alert.lease", OUTBOX_LEASE_S);
+	if (c->lease < 5 || c->lease > 86400)
+		c->lease = OUTBOX_LEASE_S;
 	secret = config_get(db, "ack.secret", "");
 	snprintf(c->secret, sizeof(c->secret), "%s", secret);
 	free(secret);
@@ -153,21 +157,27 @@ static int outbox_claim(struct db *db, const struct outbox_conf *c, int64_t now,
 	*items = NULL;
 	*n = 0;
 	time_format(now, nowtext, sizeof(nowtext));
-	time_format(now + OUTBOX_LEASE_S, lease, sizeof(lease));
+	time_format(now + c->lease, lease, sizeof(lease));
 	if ((rc = db_begin(db, e)) != 0)
 		return rc;
 	if ((rc = outbox_release_dead(db, c, e)) != 0)
 		goto out;
-	rc = db_prepare(
-		db,
-		"UPDATE alerts SET state = 'sent', attempts = attempts + 1, claimed_by = ?1,"
-		" lease_until = ?2, sent_at = ?3 WHERE id IN (SELECT id FROM alerts"
-		" WHERE channel IN ('email', 'webhook') AND NOT (?5 = 1 AND channel = 'email')"
-		" AND ((state = 'queued' AND next_attempt_at <= ?3)"
-		"  OR (state = 'sent' AND lease_until < ?3)) ORDER BY id LIMIT ?4)"
-		" RETURNING id, advisory_id, num, org_id, channel, address, matched, message_id,"
-		" reason, attempts, contact_id, topic, subject, body",
-		&st, e);
+	/* On PostgreSQL workers on several machines claim at once: rows another claimer holds
+	 * locked are skipped, not waited for, so no alert is claimed twice */
+#define OUTBOX_CLAIM(lock)                                                                     \
+	"UPDATE alerts SET state = 'sent', attempts = attempts + 1, claimed_by = ?1,"             \
+	" lease_until = ?2, sent_at = ?3 WHERE id IN (SELECT id FROM alerts"                      \
+	" WHERE channel IN ('email', 'webhook') AND NOT (?5 = 1 AND channel = 'email')"           \
+	" AND ((state = 'queued' AND next_attempt_at <= ?3)"                                      \
+	"  OR (state = 'sent' AND lease_until < ?3)) ORDER BY id LIMIT ?4" lock ")"               \
+	" RETURNING id, advisory_id, num, org_id, channel, address, matched, message_id,"         \
+	" reason, attempts, contact_id, topic, subject, body"
+	rc = db_prepare(db,
+			strcmp(db_backend(db), "postgres") == 0
+				? OUTBOX_CLAIM(" FOR UPDATE SKIP LOCKED")
+				: OUTBOX_CLAIM(""),
+			&st, e);
+#undef OUTBOX_CLAIM
 	if (rc != 0)
 		goto out;
 	db_bind_text(st, 1, c->claimer);

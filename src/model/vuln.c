@@ -5,6 +5,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "model/advisory.h"
+#include "model/importer.h" /* issue 5: import_vuln_details */
 
 #include <string.h>
 #include <strings.h>
@@ -249,5 +250,10 @@ int vuln_show(struct db *db, const char *cve, json_t **out, struct err *e)
 	}
 	*out = json_incref(json_array_get(all, 0));
 	json_decref(all);
-	return 0;
+	/* issue 5: what imports added to the record (importer.c) */
+	if ((rc = import_vuln_details(db, up, *out, e)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }

@@ -3,7 +3,7 @@
 # (24 Dec 2019) and later versions. Everything in it goes through the event log.
 . "$(dirname "$0")/lib.sh"
 
-must demo --db "$DB"
+must demo --no-serve --db "$DB"
 NCHECK=$((NCHECK + 1))
 [ -s "$DB" ] || die "demo --db wrote no database at $DB"
 
@@ -68,7 +68,7 @@ must --json audit verify
 js 'd["intact"] is True and d["events"] > 50' "the demo's event log verifies"
 
 # demo again: a fresh database, not a second copy of everything
-must demo --db "$DB"
+must demo --no-serve --db "$DB"
 must --json advisory list
 js 'len(d) == 2' "demo again gives a fresh database with two advisories"
 must --json audit verify

@@ -48,7 +48,9 @@ CREATE TABLE inventory (
 	updated_at TEXT NOT NULL,
 	PRIMARY KEY (org_id, product, version)
 );
-CREATE INDEX inventory_product ON inventory(product, vkey);
+-- who runs which versions of a product: read as stretches of version keys, covering every
+-- column `advisory affected` needs, so a range is answered from the index alone
+CREATE INDEX inventory_match ON inventory(product, vkey, org_id, version, count, internet_facing);
 
 CREATE TABLE vulns (
 	cve TEXT PRIMARY KEY,

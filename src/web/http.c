@@ -1,0 +1,752 @@
+/* http.c: libmicrohttpd glue. Event threads (epoll, a pool sized to the cores) read the
+ * request, answer on the second call of the access handler (never the first: MHD then closes
+ * the connection), and hand slow work (argon2id, gpgme) to worker threads through
+ * suspend/resume. Every thread has its own store connection. SIGTERM stops taking
+ * connections, lets requests in flight finish, and returns. */
+#include "web/http.h"
+
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "model/alert.h"
+#include "model/config.h"
+#include "web/app.h"
+#include "web/metrics.h"
+#include "web/router.h"
+#include "web/html.h"
+#include "web/web.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <gpgme.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WORKERS      2
+#define DRAIN_SECS   10
+#define CONN_LIMIT   512
+#define CONN_TIMEOUT 20
+
+/* ---- the per-thread store connection ---- */
+
+static void db_key_close(void *p)
+{
+	db_close(p);
+}
+
+struct db *app_db(const struct app *a, struct err *e)
+{
+	struct db *db = pthread_getspecific(a->db_key);
+
+	if (db)
+		return db;
+	if (db_open(a->db_path, 0, &db, e) != 0)
+		return NULL;
+	pthread_setspecific(a->db_key, db);
+	return db;
+}
+
+/* ---- requests ---- */
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return r->fields[i].value;
+	return NULL;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_csrf(struct req *r)
+{
+	if (r->csrf[0] == '\0') {
+		user_random_text(r->csrf, USER_CSRF_LEN);
+		r->csrf_new = 1;
+	}
+	return r->csrf;
+}
+
+char *req_site_url(struct req *r)
+{
+	char *u = config_get(r->db, "site.url", "http://localhost:8080");
+	size_t n = strlen(u);
+
+	while (n && u[n - 1] == '/')
+		u[--n] = '\0';
+	return u;
+}
+
+char *req_site_name(struct req *r)
+{
+	return config_get(r->db, "site.name", "NCSC");
+}
+
+int req_secure(struct req *r)
+{
+	char *u;
+	int s;
+
+	if (r->app->tls)
+		return 1;
+	u = req_site_url(r);
+	s = strncmp(u, "https://", 8) == 0;
+	free(u);
+	return s;
+}
+
+void resp_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders >= REQ_MAX_HEADERS)
+		return;
+	r->headers[r->nheaders][0] = xstrdup(name);
+	r->headers[r->nheaders][1] = xstrdup(value);
+	r->nheaders++;
+}
+
+void resp_set(struct req *r, int status, const char *ctype)
+{
+	r->status = status;
+	r->ctype = ctype;
+}
+
+int resp_json(struct req *r, int status, json_t *v)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	json_decref(v);
+	buf_reset(&r->out);
+	if (s) {
+		buf_adds(&r->out, s);
+		buf_addc(&r->out, '\n');
+		free(s);
+	}
+	resp_set(r, status, "application/json");
+	return 0;
+}
+
+int resp_problem(struct req *r, int status, const char *title, const char *detail)
+{
+	json_t *p =
+	    json_pack("{s:s, s:s, s:i}", "type", "about:blank", "title", title, "status", status);
+
+	if (detail)
+		json_object_set_new(p, "detail", json_string(detail));
+	json_object_set_new(p, "instance", json_string(r->path));
+	resp_json(r, status, p);
+	r->ctype = "application/problem+json";
+	return 0;
+}
+
+int resp_redirect(struct req *r, const char *location)
+{
+	/* only local paths: "/x" but not "//host" */
+	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+		location = "/";
+	resp_header(r, "Location", location);
+	buf_reset(&r->out);
+	resp_set(r, 303, "text/plain; charset=utf-8");
+	return 0;
+}
+
+void resp_cookie(struct req *r, const char *name, const char *value, long max_age,
+                 const char *samesite)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	buf_printf(&b, "%s=%s; Path=/; HttpOnly; SameSite=%s; Max-Age=%ld%s", name,
+	           max_age < 0 ? "" : value, samesite, max_age < 0 ? 0 : max_age,
+	           req_secure(r) ? "; Secure" : "");
+	resp_header(r, "Set-Cookie", buf_str(&b));
+	buf_free(&b);
+}
+
+int http_status_of(int code)
+{
+	switch (code) {
+	case 0:
+		return 200;
+	case ERR_USAGE:
+	case ERR_INPUT:
+		return 400;
+	case ERR_NOTFOUND:
+		return 404;
+	case ERR_CONFLICT:
+		return 409;
+	case ERR_PERM:
+		return 403;
+	case ERR_IO:
+		return 502;
+	default:
+		return 500;
+	}
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Decodes a percent-encoded path segment in place ('+' stays a '+' in a path). */
+static void segment_decode(char *s)
+{
+	static const char hexdigits[] = "0123456789abcdef0123456789ABCDEF";
+	char *w = s;
+
+	for (const char *p = s; *p; p++) {
+		const char *h1 = p[0] == '%' && p[1] ? strchr(hexdigits, p[1]) : NULL;
+		const char *h2 = h1 && p[2] ? strchr(hexdigits, p[2]) : NULL;
+		if (h1 && h2) {
+			char c = (char)(((h1 - hexdigits) % 16) * 16 + (h2 - hexdigits) % 16);
+			if (c != '\0') {
+				*w++ = c;
+				p += 2;
+				continue;
+			}
+		}
+		*w++ = *p;
+	}
+	*w = '\0';
+}
+
+static struct req *req_new(struct app *a, struct MHD_Connection *conn, const char *url,
+                           const char *method)
+{
+	struct req *r = xcalloc(1, sizeof(*r));
+	const union MHD_ConnectionInfo *ci;
+	size_t limit = 0;
+
+	r->app = a;
+	r->conn = conn;
+	r->start_ns = now_ns();
+	r->now = time_now();
+	strlcpy_safe(r->method, method, sizeof(r->method));
+	r->path = xstrdup(url);
+	r->route_index = router_find(method, url, r->params, REQ_MAX_PARAMS, &r->nparams);
+	if (r->route_index >= 0) {
+		r->route = &router_routes[r->route_index];
+		limit = r->route->body_limit;
+	}
+	for (int i = 0; i < r->nparams; i++)
+		segment_decode(r->params[i]);
+	buf_init(&r->body, limit);
+	buf_init(&r->out, (size_t)64 << 20);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+			          &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			          r->addr, sizeof(r->addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			          &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			          r->addr, sizeof(r->addr));
+	}
+	if (r->addr[0] == '\0')
+		strlcpy_safe(r->addr, "-", sizeof(r->addr));
+	metrics_inflight(a->metrics, 1);
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	for (int i = 0; i < r->nparams; i++)
+		free(r->params[i]);
+	for (int i = 0; i < r->nheaders; i++) {
+		free(r->headers[i][0]);
+		free(r->headers[i][1]);
+	}
+	free(r->form_copy);
+	free(r->path);
+	buf_free(&r->body);
+	buf_free(&r->out);
+	sodium_memzero(r->csrf, sizeof(r->csrf));
+	free(r);
+}
+
+/* ---- slow work: a queue and its worker threads ---- */
+
+struct workq {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct req **items;
+	size_t head, n, cap;
+	int stop;
+	pthread_t threads[WORKERS];
+	int nthreads;
+	struct app *app;
+};
+
+static void *workq_main(void *arg)
+{
+	struct workq *q = arg;
+
+	for (;;) {
+		struct req *r;
+
+		pthread_mutex_lock(&q->mu);
+		while (q->n == 0 && !q->stop)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->n == 0) {
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+		r = q->items[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->n--;
+		pthread_mutex_unlock(&q->mu);
+		metrics_workq(q->app->metrics, -1);
+		r->on_worker = 1;
+		r->now = time_now();
+		router_dispatch(r);
+		r->deferred = 0;
+		MHD_resume_connection(r->conn);
+	}
+	return NULL;
+}
+
+static void workq_push(struct workq *q, struct req *r)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->n == q->cap) {
+		size_t ncap = q->cap ? q->cap * 2 : 64;
+		struct req **items = xcalloc(ncap, sizeof(*items));
+		for (size_t i = 0; i < q->n; i++)
+			items[i] = q->items[(q->head + i) % q->cap];
+		free(q->items);
+		q->items = items;
+		q->head = 0;
+		q->cap = ncap;
+	}
+	q->items[(q->head + q->n) % q->cap] = r;
+	q->n++;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	metrics_workq(q->app->metrics, 1);
+}
+
+static struct workq *workq_start(struct app *a)
+{
+	struct workq *q = xcalloc(1, sizeof(*q));
+
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->app = a;
+	for (int i = 0; i < WORKERS; i++)
+		if (pthread_create(&q->threads[q->nthreads], NULL, workq_main, q) == 0)
+			q->nthreads++;
+	return q;
+}
+
+/* Lets the workers finish what is queued, then joins them. */
+static void workq_stop(struct workq *q)
+{
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->stop = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	for (int i = 0; i < q->nthreads; i++)
+		pthread_join(q->threads[i], NULL);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q->items);
+	free(q);
+}
+
+/* ---- the access handler ---- */
+
+static enum MHD_Result queue_answer(struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len = r->out.len;
+	char *body = buf_take(&r->out);
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type",
+	                        r->ctype ? r->ctype : "text/plain; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        "default-src 'none'; style-src 'self'; img-src 'self';"
+	                        " form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(
+	    resp, "Cache-Control",
+	    r->cache_public && r->user.id == 0 && !r->csrf_new ? "public, max-age=60" : "no-store");
+	MHD_add_response_header(resp, "Vary", "Cookie, Authorization");
+	if (r->app->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (r->csrf_new && r->user.id == 0) {
+		char cookie[160];
+		snprintf(cookie, sizeof(cookie),
+		         "baken_csrf=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400%s",
+		         r->csrf, r->app->tls ? "; Secure" : "");
+		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	}
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+	r->out.len = len; /* for the log */
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+	struct app *a = cls;
+	struct req *r = *con_cls;
+
+	(void)version;
+	if (r == NULL) {
+		/* first call: only set up; answering now would cost the connection */
+		*con_cls = req_new(a, conn, url, method);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!r->body_too_large && buf_add(&r->body, upload_data, *upload_data_size) != 0)
+			r->body_too_large = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->status == 0) {
+		router_dispatch(r);
+		if (r->deferred) {
+			MHD_suspend_connection(conn);
+			workq_push(a->work, r);
+			return MHD_YES;
+		}
+	}
+	return queue_answer(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct app *a = cls;
+	struct req *r = *con_cls;
+	double secs;
+	char when[32];
+
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	secs = (double)(now_ns() - r->start_ns) / 1e9;
+	metrics_observe(a->metrics, r->route_index, r->status ? r->status : 500, secs);
+	metrics_inflight(a->metrics, -1);
+	time_format(time_now(), when, sizeof(when));
+	/* one line per request; acknowledgement tokens stay out of the log */
+	fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", when, r->addr, r->method,
+	        strncmp(r->path, "/ack/", 5) == 0 ? "/ack/..." : r->path, r->status, r->out.len,
+	        secs * 1000, r->user.id ? r->user.name : "-");
+	req_free(r);
+	*con_cls = NULL;
+}
+
+/* ---- alert delivery in the background ---- */
+
+struct deliverer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, interval;
+	struct app *app;
+};
+
+static void *deliver_main(void *arg)
+{
+	struct deliverer *d = arg;
+	char last[sizeof(((struct err *)0)->msg)] = "";
+
+	pthread_mutex_lock(&d->mu);
+	while (!d->stop) {
+		struct timespec until;
+		struct alert_deliver_stats st = {0};
+		struct act act = {"system:serve", time_now()};
+		struct err e = {0};
+		struct db *db;
+		int rc;
+
+		pthread_mutex_unlock(&d->mu);
+		db = app_db(d->app, &e);
+		rc = db ? alert_deliver(db, &act, &st, &e) : ERR_DB;
+		if (rc != 0 && strcmp(last, e.msg) != 0) {
+			fprintf(stderr, "baken serve: delivery: %s\n", e.msg);
+			strlcpy_safe(last, e.msg, sizeof(last));
+		} else if (rc == 0) {
+			last[0] = '\0';
+			if (st.delivered || st.retrying || st.failed)
+				fprintf(stderr,
+				        "baken serve: delivery: %ld delivered, %ld retrying, %ld"
+				        " failed\n",
+				        st.delivered, st.retrying, st.failed);
+		}
+		pthread_mutex_lock(&d->mu);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += d->interval;
+		while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* ---- serving ---- */
+
+int web_parse_listen(const char *text, void *addr, unsigned *len, struct err *e)
+{
+	char host[128];
+	const char *colon, *port_text;
+	long port;
+	char *end;
+
+	if (text == NULL)
+		text = "127.0.0.1:8080";
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (close == NULL || close[1] != ':' || (size_t)(close - text - 1) >= sizeof(host))
+			goto bad;
+		memcpy(host, text + 1, (size_t)(close - text - 1));
+		host[close - text - 1] = '\0';
+		port_text = close + 2;
+	} else {
+		colon = strrchr(text, ':');
+		if (colon == NULL || (size_t)(colon - text) >= sizeof(host))
+			goto bad;
+		memcpy(host, text, (size_t)(colon - text));
+		host[colon - text] = '\0';
+		port_text = colon + 1;
+	}
+	errno = 0;
+	port = strtol(port_text, &end, 10);
+	if (*port_text == '\0' || *end || errno || port < 0 || port > 65535)
+		goto bad;
+	if (host[0] == '\0')
+		strlcpy_safe(host, "0.0.0.0", sizeof(host));
+	if (strchr(host, ':')) {
+		struct sockaddr_in6 *s6 = addr;
+		memset(s6, 0, sizeof(*s6));
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
+			goto bad;
+		*len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = addr;
+		memset(s4, 0, sizeof(*s4));
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		if (strcmp(host, "localhost") == 0)
+			strlcpy_safe(host, "127.0.0.1", sizeof(host));
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			goto bad;
+		*len = sizeof(*s4);
+	}
+	return 0;
+bad:
+	return err_set(e, ERR_USAGE,
+	               "--listen \"%s\": expected ADDR:PORT, e.g. 127.0.0.1:8080 or"
+	               " [::1]:8080",
+	               text);
+}
+
+static char *read_file(const char *path, const char *what, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (f == NULL) {
+		err_set(e, ERR_INPUT, "%s %s: %s", what, path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, 1 << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n) != 0) {
+			fclose(f);
+			buf_free(&b);
+			err_set(e, ERR_INPUT, "%s %s: larger than 1 MiB", what, path);
+			return NULL;
+		}
+	fclose(f);
+	return buf_take(&b);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("baken serve: libmicrohttpd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+int web_serve(const struct web_options *o, struct err *e)
+{
+	struct sockaddr_in6 sa;
+	unsigned salen = 0;
+	struct app a;
+	struct deliverer d;
+	char *cert = NULL, *key = NULL;
+	sigset_t sigs;
+	struct db *db = NULL;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	                 MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned pool = (unsigned)(cores < 2 ? 2 : cores > 4 ? 4 : cores);
+	const union MHD_DaemonInfo *info;
+	int rc = 0, sig = 0, deliver = 0;
+
+	memset(&a, 0, sizeof(a));
+	memset(&d, 0, sizeof(d));
+	if (sodium_init() < 0)
+		return err_set(e, ERR_IO, "libsodium cannot start");
+	/* libraries whose global set-up is not thread-safe: done before any thread starts */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	gpgme_check_version(NULL);
+	if ((rc = web_parse_listen(o->listen, &sa, &salen, e)) != 0)
+		return rc;
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
+		return err_set(e, ERR_USAGE, "--tls-cert and --tls-key go together");
+	if (o->tls_cert) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+			return err_set(e, ERR_INPUT, "this libmicrohttpd has no TLS");
+		if ((cert = read_file(o->tls_cert, "--tls-cert", e)) == NULL)
+			return ERR_INPUT;
+		if ((key = read_file(o->tls_key, "--tls-key", e)) == NULL) {
+			free(cert);
+			return ERR_INPUT;
+		}
+		flags |= MHD_USE_TLS;
+		a.tls = 1;
+	}
+	if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* the store must open (and be migrated) before anyone is let in */
+	if ((rc = db_open(o->db_path, 0, &db, e)) != 0)
+		goto out;
+	db_close(db);
+	a.db_path = o->db_path;
+	pthread_key_create(&a.db_key, db_key_close);
+	a.metrics = metrics_new(router_nroutes);
+	/* signals go to sigwait below, not to any thread the server starts */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	a.work = workq_start(&a);
+	if (cert)
+		a.daemon = MHD_start_daemon(
+		    flags, 0, NULL, NULL, on_request, &a, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		    MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, pool,
+		    MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+		    CONN_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &a, MHD_OPTION_HTTPS_MEM_CERT, cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+	else
+		a.daemon = MHD_start_daemon(
+		    flags, 0, NULL, NULL, on_request, &a, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		    MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, pool,
+		    MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+		    CONN_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &a, MHD_OPTION_END);
+	if (a.daemon == NULL) {
+		rc = err_set(e, ERR_IO,
+		             "cannot listen on %s (taken, or not an address of this"
+		             " machine?)",
+		             o->listen ? o->listen : "127.0.0.1:8080");
+		goto out;
+	}
+	if (o->deliver_interval > 0) {
+		d.app = &a;
+		d.interval = o->deliver_interval;
+		pthread_mutex_init(&d.mu, NULL);
+		pthread_cond_init(&d.cv, NULL);
+		deliver = pthread_create(&d.thread, NULL, deliver_main, &d) == 0;
+	}
+	info = MHD_get_daemon_info(a.daemon, MHD_DAEMON_INFO_BIND_PORT);
+	{
+		char host[INET6_ADDRSTRLEN] = "";
+		if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &sa.sin6_addr, host, sizeof(host));
+		else
+			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&sa)->sin_addr, host,
+			          sizeof(host));
+		fprintf(stderr, "baken serve: listening on %s://%s%s%s:%u (%u threads)%s\n",
+		        a.tls ? "https" : "http", strchr(host, ':') ? "[" : "", host,
+		        strchr(host, ':') ? "]" : "", info ? info->port : 0, pool,
+		        deliver ? ", delivering alerts" : "");
+	}
+	if (o->banner) {
+		fputs(o->banner, stdout);
+		fflush(stdout);
+	}
+	while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
+		;
+	fprintf(stderr, "baken serve: %s: stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	{
+		MHD_socket ls = MHD_quiesce_daemon(a.daemon);
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+	}
+	for (int i = 0; i < DRAIN_SECS * 20 && metrics_inflight_now(a.metrics) > 0; i++)
+		usleep(50000);
+	workq_stop(a.work); /* what is queued finishes and is resumed first */
+	a.work = NULL;
+	MHD_stop_daemon(a.daemon);
+	if (deliver) {
+		pthread_mutex_lock(&d.mu);
+		d.stop = 1;
+		pthread_cond_signal(&d.cv);
+		pthread_mutex_unlock(&d.mu);
+		pthread_join(d.thread, NULL);
+	}
+	fprintf(stderr, "baken serve: stopped\n");
+	rc = 0;
+out:
+	workq_stop(a.work);
+	if (a.metrics)
+		pthread_key_delete(a.db_key);
+	metrics_free(a.metrics);
+	free(cert);
+	if (key) {
+		sodium_memzero(key, strlen(key));
+		free(key);
+	}
+	return rc;
+}

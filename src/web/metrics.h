@@ -1,0 +1,28 @@
+/* metrics.h: the server's counters, in the Prometheus text format at /metrics. Counters are
+ * atomics: every event thread adds to them without a lock. */
+#ifndef BAKEN_METRICS_H
+#define BAKEN_METRICS_H
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <stddef.h>
+
+struct db;
+struct metrics;
+
+/* Counters for nroutes routes (and one slot for requests no route matched). */
+struct metrics *metrics_new(size_t nroutes);
+void metrics_free(struct metrics *m);
+/* One finished request: its route (-1 for none), status and duration. */
+void metrics_observe(struct metrics *m, int route, int status, double seconds);
+/* Requests being served now, and jobs waiting for a worker thread. */
+void metrics_inflight(struct metrics *m, int delta);
+long metrics_inflight_now(struct metrics *m);
+void metrics_workq(struct metrics *m, int delta);
+/* Failed logins refused, and logins refused by the rate limit. */
+void metrics_login(struct metrics *m, int ok, int limited);
+/* Appends every metric; the alert and queue gauges are read from the store db. */
+int metrics_render(struct metrics *m, struct db *db, struct buf *out, struct err *e);
+
+#endif

@@ -1,0 +1,66 @@
+# Escaping: markup stored in every text field an advisory, an organisation and a contact have
+# comes back escaped on every page that shows it (HTML and Atom), never as markup.
+. "$(dirname "$0")/lib.sh"
+
+free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+SERVER=""
+stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
+trap stop_server EXIT
+
+X='<script>alert(1)</script>"><img src=x onerror=alert(2)>'"'"
+seed_orgs
+must org add evil-org --name "Org $X" --kind agency --sector "sector $X"
+must org contact evil-org --name "Contact $X" --role "role $X" --email evil@x.example --phone "+31 70 000 0009"
+must inventory add evil-org --product citrix:adc --version 13.0-47.22
+must --at 2019-12-18T09:00:00Z advisory new --title "Title $X" --cve CVE-2019-19781 \
+	--affects 'citrix:adc:>=13.0|<13.0.47.24' --platform "Platform $X" --summary "Summary $X" \
+	--description "Description $X
+
+second paragraph $X" --solution "Solution $X" --reference "https://example.org/?a=1&b='x'" \
+	--change "Change $X" $MH
+ID=$(new_id)
+must --at 2019-12-18T10:00:00Z advisory publish "$ID"
+must --at 2019-12-24T12:00:00Z advisory update "$ID" $HH --likelihood high --impact high \
+	--rationale "Rationale $X" --change "Second $X"
+must --at 2019-12-24T12:05:00Z advisory publish "$ID"
+must user add ana --role analyst
+must --json token create ana
+TOK=$(jv 'd["token"]')
+
+PORT=$(free_port)
+U=http://127.0.0.1:$PORT
+"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
+SERVER=$!
+i=0
+until curl -s -f -o /dev/null "$U/healthz"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
+	sleep 0.1
+done
+
+for path in / /advisories "/advisories/$ID" "/advisories/$ID?version=1.00" /feed.atom \
+	"/advisories?product=%3Cscript%3E&cve=%22%3E%3Cimg" /portal /staff/calls \
+	"/login?next=%22%3E%3Cscript%3E" "/advisories/%3Cscript%3E"; do
+	for who in public analyst; do
+		NCHECK=$((NCHECK + 1))
+		if [ $who = analyst ]; then
+			curl -s -H "Authorization: Bearer $TOK" "$U$path" >"$T/page"
+		else
+			curl -s "$U$path" >"$T/page"
+		fi
+		if grep -qiE '<script|<img' "$T/page"; then
+			fail "$who $path shows stored markup unescaped: $(grep -oiE '.{30}(<script|<img).{20}' "$T/page" | head -n 2)"
+		fi
+	done
+done
+NCHECK=$((NCHECK + 3))
+curl -s "$U/advisories/$ID" >"$T/page"
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img' "$T/page" || fail "the title is not shown escaped"
+grep -q 'href="https://example.org/?a=1&amp;b=&#39;x&#39;"' "$T/page" || fail "the reference is not an escaped link"
+curl -s -H "Authorization: Bearer $TOK" "$U/staff/calls" | grep -q 'Contact &lt;script&gt;' ||
+	fail "the calling list does not show the contact's name, escaped"
+NCHECK=$((NCHECK + 1))
+curl -s -D "$T/h" -o /dev/null "$U/advisories/$ID?format=json"
+grep -qi '^content-type: application/json' "$T/h" && grep -qi '^x-content-type-options: nosniff' "$T/h" ||
+	fail "JSON is not served as application/json with nosniff"
+finish
