@@ -261,7 +261,8 @@ int db_sqlite_open(const char *path, int create, struct db **out, struct err *e)
 	sqlite3_busy_timeout(d->h, 10000);
 	sqlite3_extended_result_codes(d->h, 1);
 	rc = sqlite_exec(
-	    &d->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+	    &d->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	                 " PRAGMA temp_store=MEMORY;",
 	    e);
 	if (rc != 0) {
 		err_wrap(e, "%s is not a Baken database: ", path);
