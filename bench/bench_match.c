@@ -774,12 +774,12 @@ static void gen_database(const struct params *pr, const char *path)
 	             " PRAGMA foreign_keys=OFF; BEGIN");
 
 	/* the secondary index is built after the rows: far faster than row by row */
-	st = sq_prepare(g.h, "SELECT sql FROM sqlite_master WHERE name = 'inventory_product'");
+	st = sq_prepare(g.h, "SELECT sql FROM sqlite_master WHERE name = 'inventory_match'");
 	if (sqlite3_step(st) != SQLITE_ROW)
-		die("%s", "the schema has no index inventory_product");
+		die("%s", "the schema has no index inventory_match");
 	index_sql = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
-	sq_exec(g.h, "DROP INDEX inventory_product");
+	sq_exec(g.h, "DROP INDEX inventory_match");
 
 	cat = gen_catalogue(pr->products, &rank);
 	for (long i = 0; i < pr->products; i++)
@@ -836,8 +836,8 @@ static void gen_database(const struct params *pr, const char *path)
 	sq_exec(g.h, index_sql);
 	free(index_sql);
 	if (pr->extra_index) /* an experiment: see docs/performance.md */
-		sq_exec(g.h, "CREATE INDEX inventory_match ON inventory (product, vkey, org_id,"
-		             " version, count, internet_facing)");
+		sq_exec(g.h, "CREATE INDEX IF NOT EXISTS inventory_match ON inventory (product, vkey,"
+		             " org_id, version, count, internet_facing)");
 
 	/* the SQL side's view of the ranges: one row per interval of every stored range */
 	sq_exec(g.h,
