@@ -34,9 +34,14 @@ all: $(B)/baken
 deps:
 	@./scripts/install-deps
 
-$(B)/gen/schema.inc: $(SCHEMA) scripts/embed-schema
+# Regenerated on every build but replaced only when it changes, so that a migration added with
+# an old timestamp is never missed and migrate.o is rebuilt only when needed.
+$(B)/gen/schema.inc: FORCE
 	@mkdir -p $(@D)
-	./scripts/embed-schema $(SCHEMA) > $@.tmp && mv $@.tmp $@
+	@./scripts/embed-schema $(SCHEMA) > $@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+
+FORCE:
 
 $(B)/obj/src/db/migrate.o: $(B)/gen/schema.inc
 

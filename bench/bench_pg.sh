@@ -9,6 +9,9 @@
 #            SMTP sink (postfix's smtp-sink when bench_alerts.sh has unpacked it into
 #            $B/bench/postfix-x, else the Python sink of the tests, which is slower and then
 #            caps every figure alike); the time until the last worker is done.
+# Then the same delivery to a sink that answers each message only after BENCH_LATENCY_MS
+# (default 20: a mail server elsewhere in the country), with fewer alerts (BENCH_SLOW_ALERTS,
+# default 2,000): there the network, not the store, sets the pace, as it does in a crisis.
 # PostgreSQL is a throwaway server (tests/pg/with-postgres: initdb into a temporary directory,
 # a loopback port, no fsync), SQLite a file in the work directory (WAL, synchronous=FULL, as
 # always). Both on this one machine: the server, the workers and the sink share its cores.
@@ -30,15 +33,20 @@ fi
 
 SCALE=${BENCH_SCALE:-1}
 WORKERS=${BENCH_WORKERS:-1 2 4}
+LATENCY=${BENCH_LATENCY_MS:-20}
+SLOW_ORGS=$(( ${BENCH_SLOW_ALERTS:-2000} / 2 ))
 NORGS=$(awk -v s="$SCALE" 'BEGIN { n = int(10000 * s + 0.5); print (n < 1 ? 1 : n) }')
 NMSG=$((NORGS * 2))
 PGROOT=${BAKEN_DB%/*}
 PFX=$B/bench/postfix-x
+[ -x "$PFX/usr/sbin/smtp-sink" ] || PFX=build/bench/postfix-x
 W=$(mktemp -d -t baken-bench-pg.XXXXXX)
 chmod 755 "$W"
 SINK_PID=""
+SLOW_PID=""
 cleanup() {
 	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
+	[ -n "$SLOW_PID" ] && kill "$SLOW_PID" 2>/dev/null
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -65,39 +73,61 @@ if [ -x "$PFX/usr/sbin/smtp-sink" ]; then
 	SINK_PID=$!
 	SINK="postfix smtp-sink"
 else
-	python3 tests/e2e/peers.py smtp "$PORT" "$W/mails.jsonl" >"$W/sink.log" 2>&1 &
+	/usr/bin/python3 tests/e2e/peers.py smtp "$PORT" "$W/mails.jsonl" >"$W/sink.log" 2>&1 &
 	SINK_PID=$!
 	SINK="the tests' Python sink (aiosmtpd; run bench_alerts.sh once for postfix's smtp-sink)"
 fi
-for _ in $(seq 50); do
-	python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break
-	sleep 0.1
+# the slow sink: aiosmtpd, each message answered after LATENCY ms, any number of connections
+SLOW_PORT=$(free_port)
+/usr/bin/python3 - "$SLOW_PORT" "$LATENCY" >"$W/slow.log" 2>&1 <<'PY' &
+import asyncio, sys, time
+from aiosmtpd.controller import Controller
+class Slow:
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(int(sys.argv[2]) / 1000)
+        return "250 OK"
+Controller(Slow(), hostname="127.0.0.1", port=int(sys.argv[1])).start()
+while True:
+    time.sleep(3600)
+PY
+SLOW_PID=$!
+for p in $PORT $SLOW_PORT; do
+	for _ in $(seq 50); do
+		python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $p), 1)" 2>/dev/null && break
+		sleep 0.1
+	done
 done
 
 # ---- the stores ----
-awk -v n="$NORGS" 'BEGIN {
-	printf "["
-	for (i = 1; i <= n; i++) {
-		printf "%s\n{\"id\": \"org-%05d\", \"name\": \"Organisatie %d\", \"kind\": \"vital\",", \
-			(i > 1 ? "," : ""), i, i
-		printf " \"sector\": \"energie\", \"contacts\": [{\"name\": \"CISO\", \"email\":"
-		printf " \"ciso@org-%05d.example.nl\"}, {\"name\": \"SOC\", \"email\":", i
-		printf " \"soc@org-%05d.example.nl\"}]}", i
-	}
-	print "\n]"
-}' >"$W/orgs.json"
-awk -v n="$NORGS" 'BEGIN {
-	print "org,product,version,count,internet_facing"
-	for (i = 1; i <= n; i++)
-		printf "org-%05d,citrix:adc,13.0-%d.%d,1,true\n", i, 36 + i % 11, 10 + i % 14
-}' >"$W/inv.csv"
+# orgs_files N PREFIX: PREFIX.json (N organisations, 2 contacts each) and PREFIX.csv
+orgs_files() {
+	awk -v n="$1" 'BEGIN {
+		printf "["
+		for (i = 1; i <= n; i++) {
+			printf "%s\n{\"id\": \"org-%05d\", \"name\": \"Organisatie %d\", \"kind\": \"vital\",", \
+				(i > 1 ? "," : ""), i, i
+			printf " \"sector\": \"energie\", \"contacts\": [{\"name\": \"CISO\", \"email\":"
+			printf " \"ciso@org-%05d.example.nl\"}, {\"name\": \"SOC\", \"email\":", i
+			printf " \"soc@org-%05d.example.nl\"}]}", i
+		}
+		print "\n]"
+	}' >"$2.json"
+	awk -v n="$1" 'BEGIN {
+		print "org,product,version,count,internet_facing"
+		for (i = 1; i <= n; i++)
+			printf "org-%05d,citrix:adc,13.0-%d.%d,1,true\n", i, 36 + i % 11, 10 + i % 14
+	}' >"$2.csv"
+}
+orgs_files "$NORGS" "$W/orgs"
+orgs_files "$SLOW_ORGS" "$W/slow"
 
-# setup DB: a store with the organisations, the inventory, the mail settings, the advisory
+# setup DB PREFIX PORT: a store with the organisations, the inventory, the mail settings, the
+# advisory
 setup() {
 	"$BAKEN" --db "$1" init >/dev/null
-	"$BAKEN" --db "$1" org import "$W/orgs.json" >/dev/null
-	"$BAKEN" --db "$1" inventory import "$W/inv.csv" >/dev/null
-	"$BAKEN" --db "$1" config set smtp.url "smtp://127.0.0.1:$PORT" >/dev/null
+	"$BAKEN" --db "$1" org import "$2.json" >/dev/null
+	"$BAKEN" --db "$1" inventory import "$2.csv" >/dev/null
+	"$BAKEN" --db "$1" config set smtp.url "smtp://127.0.0.1:$3" >/dev/null
 	"$BAKEN" --db "$1" advisory new --title "Kwetsbaarheid in Citrix ADC" --cve CVE-2019-19781 \
 		--affects 'citrix:adc:>=13.0|<13.0.47.24' --default-config yes --exploit none \
 		--details somewhat --access internet --credentials none --complexity average \
@@ -107,17 +137,19 @@ setup() {
 
 RESULTS=$W/results
 : >"$RESULTS"
-# one_case BACKEND WORKERS
+# one_case BACKEND WORKERS [slow]
 one_case() {
-	backend=$1 nw=$2
+	backend=$1 nw=$2 mode=${3:-fast}
+	files=$W/orgs port=$PORT n=$NMSG
+	[ "$mode" = slow ] && files=$W/slow port=$SLOW_PORT n=$((SLOW_ORGS * 2))
 	if [ "$backend" = sqlite ]; then
-		db=$W/case-$nw.db
+		db=$W/case-$mode-$nw.db
 	else
-		name=bench_$nw
-		psql -qX -d "$BAKEN_PG_ADMIN" -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+		name=bench_${mode}_$nw
+		psql -qX -d "$BAKEN_PG_ADMIN" -c "CREATE DATABASE $name" >/dev/null
 		db=$PGROOT/$name
 	fi
-	setup "$db"
+	setup "$db" "$files" "$port"
 	t0=$(now)
 	"$BAKEN" --db "$db" advisory publish NCSC-"$(date +%Y)"-0001 >/dev/null ||
 		die "$backend: publish failed"
@@ -131,30 +163,37 @@ one_case() {
 	done
 	for p in $pids; do wait "$p" || die "$backend: a worker failed: $(cat "$W"/worker."$backend"."$nw".*.log)"; done
 	t2=$(now)
-	delivered=$("$BAKEN" --db "$db" --json alert status | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-rows = d if isinstance(d, list) else [d]
-print(sum(r.get("delivered", 0) for r in rows))')
-	[ "$delivered" = "$NMSG" ] || die "$backend, $nw workers: $delivered of $NMSG delivered"
+	delivered=$("$BAKEN" --db "$db" --json alert list --state delivered |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+	[ "$delivered" = "$n" ] || die "$backend, $nw workers: $delivered of $n delivered"
 	create=$(secs "$t0" "$t1")
 	deliver=$(secs "$t1" "$t2")
-	echo "$backend $nw $create $deliver" >>"$RESULTS"
-	printf '%-10s %7s %10s %12s %10s %12s\n' "$backend" "$nw" "$create" "$(rate "$NMSG" "$create")" \
-		"$deliver" "$(rate "$NMSG" "$deliver")"
+	echo "$mode $backend $nw $create $deliver" >>"$RESULTS"
+	printf '%-10s %7s %10s %12s %10s %12s\n' "$backend" "$nw" "$create" "$(rate "$n" "$create")" \
+		"$deliver" "$(rate "$n" "$deliver")"
 }
 
 echo "bench_pg: $NORGS organisations, $NMSG e-mail alerts per case; sink: $SINK"
 echo "machine: $(nproc) cores; $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1);" \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL $(psql -XtAc 'show server_version' "$BAKEN_DB")"
-printf '%-10s %7s %10s %12s %10s %12s\n' backend workers "create s" "created/s" "deliver s" "delivered/s"
+header() { printf '%-10s %7s %10s %12s %10s %12s\n' backend workers "create s" "created/s" "deliver s" "delivered/s"; }
+echo
+echo "-- $NMSG alerts to a sink on this machine (the store sets the pace)"
+header
 one_case sqlite 1
 for nw in $WORKERS; do one_case postgres "$nw"; done
 echo
-read -r _ _ sc sd <<EOF
-$(grep '^sqlite ' "$RESULTS")
+echo "-- $((SLOW_ORGS * 2)) alerts to a sink that answers each message after $LATENCY ms (the network sets the pace)"
+header
+one_case sqlite 1 slow
+for nw in $WORKERS; do one_case postgres "$nw" slow; done
+echo
+for mode in fast slow; do
+	read -r _ _ _ sc sd <<EOF
+$(grep "^$mode sqlite " "$RESULTS")
 EOF
-while read -r backend nw c d; do
-	[ "$backend" = postgres ] || continue
-	echo "postgres, $nw worker(s): creation $(ratio "$sc" "$c") x, delivery $(ratio "$sd" "$d") x the speed of SQLite with one worker"
-done <"$RESULTS"
+	while read -r m backend nw c d; do
+		[ "$m" = "$mode" ] && [ "$backend" = postgres ] || continue
+		echo "$mode sink, postgres, $nw worker(s): creation $(ratio "$sc" "$c") x, delivery $(ratio "$sd" "$d") x the speed of SQLite with one worker"
+	done <"$RESULTS"
+done

@@ -7,6 +7,7 @@
 #include "model/config.h"
 #include "model/advisory.h"
 #include "model/alert.h"
+#include "model/deadline.h"
 #include "model/vuln.h"
 
 #include <string.h>
@@ -163,6 +164,8 @@ int cmd_advisory_publish(struct cli_ctx *c)
 	                      opt_has(&c->opts, "force-alert"), &num, &material, &c->err);
 	if (rc == 0)
 		rc = alert_on_publish(c->db, &c->act, id, num, material, &n, &c->err);
+	if (rc == 0) /* a high/high version starts the BIO clocks */
+		rc = deadline_sync(c->db, id, &c->err);
 	rc = cli_finish(c, rc);
 	if (rc != 0)
 		return rc;

@@ -3,6 +3,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/alert.h"
+#include "model/deadline.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -230,6 +231,24 @@ int cmd_call_done(struct cli_ctx *c)
 
 static volatile sig_atomic_t worker_stop;
 
+/* The reminders and escalations that are due, in a transaction of their own; the round's
+ * delivery then sends them. */
+static int worker_deadlines(struct db *db, const struct act *act, struct err *e)
+{
+	json_t *made = NULL;
+	int rc = db_begin(db, e);
+
+	if (rc != 0)
+		return rc;
+	rc = deadline_remind(db, act, &made, e);
+	json_decref(made);
+	if (rc != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, e);
+}
+
 static void worker_on_signal(int sig)
 {
 	(void)sig;
@@ -268,7 +287,9 @@ int cmd_worker(struct cli_ctx *c)
 
 		if (!c->at_given)
 			now.at = time_now();
-		rc = alert_deliver(c->db, &now, &st, &c->err);
+		rc = worker_deadlines(c->db, &now, &c->err);
+		if (rc == 0)
+			rc = alert_deliver(c->db, &now, &st, &c->err);
 		if (rc != 0)
 			fprintf(stderr, "baken worker: %s\n", c->err.msg);
 		else if (st.delivered || st.retrying || st.failed)

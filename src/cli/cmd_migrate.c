@@ -22,6 +22,18 @@ static int is_uri(const char *s)
 	return strncmp(s, "postgres://", 11) == 0 || strncmp(s, "postgresql://", 13) == 0;
 }
 
+/* where, with a password in a URI left out, for what is printed */
+static void shown(const char *where, char *out, size_t outsz)
+{
+	const char *scheme = strstr(where, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+
+	if (at && colon && colon < at && !memchr(scheme + 3, '/', (size_t)(at - scheme - 3)))
+		snprintf(out, outsz, "%.*s%s", (int)(colon - where), where, at);
+	else
+		snprintf(out, outsz, "%s", where);
+}
+
 static void migrate_progress(void *ctx, const char *table, int64_t rows)
 {
 	struct cli_ctx *c = ctx;
@@ -38,6 +50,7 @@ int cmd_migrate(struct cli_ctx *c)
 	struct event_check before, after;
 	struct err chain = {0, ""};
 	struct stat sb;
+	char from_shown[4096], to_shown[4096];
 	json_t *tables, *out;
 	int created = 0, rc;
 
@@ -59,8 +72,8 @@ int cmd_migrate(struct cli_ctx *c)
 	rc = event_verify(src, &before, &chain);
 	if (rc == 0 && before.bad_id != 0)
 		rc = err_set(&c->err, ERR_CONFLICT,
-		             "--from %s: the event log does not hold (%s); nothing was copied", from,
-		             chain.msg);
+		             "--from %s: the event log does not hold (%s); nothing was copied",
+		             from, chain.msg);
 	if (rc != 0)
 		goto out;
 	created = !is_uri(to);
@@ -83,23 +96,26 @@ int cmd_migrate(struct cli_ctx *c)
 		             before.head, chain.msg[0] ? ": " : "", chain.msg);
 		goto out;
 	}
+	shown(from, from_shown, sizeof(from_shown));
+	shown(to, to_shown, sizeof(to_shown));
 	tables = json_array();
 	for (size_t i = 0; i < rep.n; i++)
 		json_array_append_new(tables, json_pack("{s:s, s:I}", "table", rep.tables[i].name,
 		                                        "rows", (json_int_t)rep.tables[i].rows));
-	out = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:I, s:s, s:b}", "from", from, "from_backend",
-	                db_backend(src), "to", to, "to_backend", db_backend(dst), "rows",
-	                (json_int_t)rep.rows, "tables", tables, "events", (json_int_t)after.count,
-	                "head", after.head, "verified", 1);
+	out = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:I, s:s, s:b}", "from", from,
+	                "from_backend", db_backend(src), "to", to_shown, "to_backend",
+	                db_backend(dst), "rows", (json_int_t)rep.rows, "tables", tables, "events",
+	                (json_int_t)after.count, "head", after.head, "verified", 1);
 	if (c->json) {
 		cli_print_json(out);
 	} else {
-		cli_print_rows(c, json_incref(tables), (const char *const[]){"table", "rows", NULL});
+		cli_print_rows(c, json_incref(tables),
+		               (const char *const[]){"table", "rows", NULL});
 		printf("\n%lld rows in %zu tables copied from %s (%s) to %s (%s).\n"
 		       "verified: every table has as many rows as in the source; the event chain"
 		       " holds on the target, %lld entries, head %s, as in the source.\n",
-		       (long long)rep.rows, rep.n, from, db_backend(src), to, db_backend(dst),
-		       (long long)after.count, after.head);
+		       (long long)rep.rows, rep.n, from_shown, db_backend(src), to_shown,
+		       db_backend(dst), (long long)after.count, after.head);
 		json_decref(out);
 	}
 out:

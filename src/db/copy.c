@@ -10,7 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { COL_TEXT, COL_INT, COL_BLOB };
+enum {
+	COL_TEXT,
+	COL_INT,
+	COL_BLOB
+};
 
 struct col {
 	char *name;
@@ -49,14 +53,15 @@ static void quote_name(struct buf *b, const char *name)
 static int list_tables(struct db *db, char ***out, size_t *n, struct err *e)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(db,
-	                    is_pg(db) ? "SELECT c.relname FROM pg_class c JOIN pg_namespace s"
-	                                " ON s.oid = c.relnamespace WHERE s.nspname ="
-	                                " current_schema() AND c.relkind IN ('r', 'p')"
-	                                " ORDER BY c.oid"
-	                              : "SELECT name FROM sqlite_master WHERE type = 'table'"
-	                                " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
-	                    &st, e);
+	int rc =
+	    db_prepare(db,
+	               is_pg(db) ? "SELECT c.relname FROM pg_class c JOIN pg_namespace s"
+	                           " ON s.oid = c.relnamespace WHERE s.nspname ="
+	                           " current_schema() AND c.relkind IN ('r', 'p')"
+	                           " ORDER BY c.oid"
+	                         : "SELECT name FROM sqlite_master WHERE type = 'table'"
+	                           " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+	               &st, e);
 
 	*out = NULL;
 	*n = 0;
@@ -363,8 +368,8 @@ static int reset_sequences(struct db *to, const char *table, struct err *e)
 		buf_free(&b);
 		if (rc != 0 || max <= 0)
 			continue;
-		rc = db_prepare(to, "SELECT setval(pg_get_serial_sequence(?1, ?2)::regclass, ?3)", &st,
-		                e);
+		rc = db_prepare(to, "SELECT setval(pg_get_serial_sequence(?1, ?2)::regclass, ?3)",
+		                &st, e);
 		if (rc != 0)
 			break;
 		db_bind_text(st, 1, table);
@@ -387,20 +392,21 @@ static int same_schema(struct db *from, struct db *to, struct err *e)
 	                       NULL, &a, e)) != 0 ||
 	    (rc = db_query_int(to, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL,
 	                       &b, e)) != 0 ||
-	    (rc = db_query_int(from, "SELECT count(*) FROM schema_migrations", NULL, &ca, e)) != 0 ||
+	    (rc = db_query_int(from, "SELECT count(*) FROM schema_migrations", NULL, &ca, e)) !=
+	        0 ||
 	    (rc = db_query_int(to, "SELECT count(*) FROM schema_migrations", NULL, &cb, e)) != 0)
 		return rc;
 	if (a != b || ca != cb)
-		return err_set(e, ERR_CONFLICT,
-		               "the source has schema version %lld (%lld migrations), the target %lld"
-		               " (%lld): open both with the same baken",
-		               (long long)a, (long long)ca, (long long)b, (long long)cb);
+		return err_set(
+		    e, ERR_CONFLICT,
+		    "the source has schema version %lld (%lld migrations), the target %lld"
+		    " (%lld): open both with the same baken",
+		    (long long)a, (long long)ca, (long long)b, (long long)cb);
 	return 0;
 }
 
 int db_copy(struct db *from, struct db *to, struct db_copy_report *rep,
-            void (*progress)(void *ctx, const char *table, int64_t rows), void *ctx,
-            struct err *e)
+            void (*progress)(void *ctx, const char *table, int64_t rows), void *ctx, struct err *e)
 {
 	struct saved_triggers saved = {0};
 	struct db_copy_report r = {0};
@@ -428,10 +434,11 @@ int db_copy(struct db *from, struct db *to, struct db_copy_report *rep,
 		if ((rc = count_rows(to, tables[i], &n, e)) != 0)
 			goto out;
 		if (n != 0) {
-			rc = err_set(e, ERR_CONFLICT,
-			             "the target holds data already (%lld rows in %s); copy only into"
-			             " an empty database",
-			             (long long)n, tables[i]);
+			rc = err_set(
+			    e, ERR_CONFLICT,
+			    "the target holds data already (%lld rows in %s); copy only into"
+			    " an empty database",
+			    (long long)n, tables[i]);
 			goto out;
 		}
 	}
@@ -457,10 +464,11 @@ int db_copy(struct db *from, struct db *to, struct db_copy_report *rep,
 		if (rc != 0)
 			goto out;
 		if (in_from != in_to || in_to != copied) {
-			rc = err_set(e, ERR_DB,
-			             "table %s: %lld rows in the source, %lld copied, %lld in the target;"
-			             " nothing was committed",
-			             tables[i], (long long)in_from, (long long)copied, (long long)in_to);
+			rc = err_set(
+			    e, ERR_DB,
+			    "table %s: %lld rows in the source, %lld copied, %lld in the target;"
+			    " nothing was committed",
+			    tables[i], (long long)in_from, (long long)copied, (long long)in_to);
 			goto out;
 		}
 		r.tables[r.n].name = xstrdup(tables[i]);

@@ -27,8 +27,7 @@ struct db_copy_report {
  * differs: nothing is committed). A report of the tables goes to rep when it is not NULL
  * (free it with db_copy_report_free). progress, when not NULL, is called per table. */
 int db_copy(struct db *from, struct db *to, struct db_copy_report *rep,
-            void (*progress)(void *ctx, const char *table, int64_t rows), void *ctx,
-            struct err *e);
+            void (*progress)(void *ctx, const char *table, int64_t rows), void *ctx, struct err *e);
 void db_copy_report_free(struct db_copy_report *rep);
 
 /* A consistent copy of from (any backend) into a new SQLite file at dest: written to

@@ -32,7 +32,12 @@
  * because several machines may queue for it. */
 #define PG_LOCK_TIMEOUT "30s"
 
-enum { PB_NULL = 0, PB_TEXT, PB_INT, PB_BLOB };
+enum {
+	PB_NULL = 0,
+	PB_TEXT,
+	PB_INT,
+	PB_BLOB
+};
 
 /* One server-side prepared statement: the kinds of parameters it was prepared for. */
 struct pg_variant {
@@ -110,8 +115,8 @@ static int pg_fail(struct pg_db *d, const PGresult *res, struct err *e)
 
 	pg_message(primary ? primary : PQerrorMessage(d->c), msg, sizeof(msg));
 	if (PQstatus(d->c) != CONNECTION_OK)
-		return err_set(e, ERR_IO, "the connection to PostgreSQL at %s is lost: %s", d->where,
-		               msg);
+		return err_set(e, ERR_IO, "the connection to PostgreSQL at %s is lost: %s",
+		               d->where, msg);
 	if (state == NULL)
 		return err_set(e, ERR_DB, "%s: %s", d->where, msg);
 	if (strncmp(state, "23", 2) == 0)
@@ -208,10 +213,11 @@ static int pg_ready(struct pg_db *d, struct err *e)
 	if (PQstatus(d->c) == CONNECTION_OK)
 		return 0;
 	if (d->tx)
-		return err_set(e, ERR_IO,
-		               "the connection to PostgreSQL at %s was lost in a transaction; none of"
-		               " it was committed",
-		               d->where);
+		return err_set(
+		    e, ERR_IO,
+		    "the connection to PostgreSQL at %s was lost in a transaction; none of"
+		    " it was committed",
+		    d->where);
 	PQreset(d->c);
 	if (PQstatus(d->c) != CONNECTION_OK) {
 		pg_message(PQerrorMessage(d->c), msg, sizeof(msg));
@@ -420,7 +426,7 @@ static int pg_prepare_variant(struct db_stmt *st, struct pg_variant **out, struc
 	struct pg_variant *v;
 	Oid *oids = xcalloc((size_t)st->nparams + 1, sizeof(Oid));
 	PGresult *res = NULL;
-	int in_tx = PQtransactionStatus(d->c) != PQTRANS_IDLE, rc = 0, tries = 0;
+	int in_tx = PQtransactionStatus(d->c) != PQTRANS_IDLE, rc = 0;
 
 	v = xcalloc(1, sizeof(*v));
 	v->sig = xcalloc((size_t)st->nparams + 1, 1);
@@ -436,7 +442,6 @@ static int pg_prepare_variant(struct db_stmt *st, struct pg_variant **out, struc
 			break;
 		PQclear(res);
 		res = PQprepare(d->c, v->name, st->pgsql, st->nparams, oids);
-		tries++;
 		if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
 			if (in_tx)
 				rc = pg_run(d, "RELEASE SAVEPOINT baken_prepare", e);
@@ -444,7 +449,8 @@ static int pg_prepare_variant(struct db_stmt *st, struct pg_variant **out, struc
 		}
 		rc = -1;
 		if (in_tx && PQstatus(d->c) == CONNECTION_OK &&
-		    pg_run(d, "ROLLBACK TO SAVEPOINT baken_prepare; RELEASE SAVEPOINT baken_prepare",
+		    pg_run(d,
+		           "ROLLBACK TO SAVEPOINT baken_prepare; RELEASE SAVEPOINT baken_prepare",
 		           NULL) != 0)
 			break;
 		if (!pg_type_trouble(res))
@@ -458,7 +464,6 @@ static int pg_prepare_variant(struct db_stmt *st, struct pg_variant **out, struc
 	}
 	PQclear(res);
 	free(oids);
-	(void)tries;
 	if (rc != 0) {
 		free(v->sig);
 		free(v);
@@ -703,7 +708,8 @@ int db_pg_open(const char *uri, int create, struct db **out, struct err *e)
 	}
 	if (exists[0] == 't' && create) {
 		/* `init` and `demo` create a store: on PostgreSQL one that holds events is kept */
-		char *has = pg_query_text(d, "SELECT to_regclass('events') IS NOT NULL"), *used = NULL;
+		char *has = pg_query_text(d, "SELECT to_regclass('events') IS NOT NULL"),
+		     *used = NULL;
 		int taken;
 
 		if (has && has[0] == 't')
@@ -713,10 +719,11 @@ int db_pg_open(const char *uri, int create, struct db **out, struct err *e)
 		free(used);
 		if (taken) {
 			free(exists);
-			err_set(e, ERR_CONFLICT,
-			        "a Baken database exists already at %s; choose another database or drop"
-			        " this one",
-			        d->where);
+			err_set(
+			    e, ERR_CONFLICT,
+			    "a Baken database exists already at %s; choose another database or drop"
+			    " this one",
+			    d->where);
 			pg_close(&d->base);
 			return ERR_CONFLICT;
 		}

@@ -23,7 +23,8 @@ static const struct migration migrations[] = {
 static int migrate_applied(struct db *db, int version, int64_t *applied, struct err *e)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(db, "SELECT count(*) FROM schema_migrations WHERE version = ?1", &st, e);
+	int rc =
+	    db_prepare(db, "SELECT count(*) FROM schema_migrations WHERE version = ?1", &st, e);
 
 	*applied = 0;
 	if (rc != 0)

@@ -89,7 +89,8 @@ static int tokenize(const char *s, struct toks *t, struct err *e)
 			char close = c == '[' ? ']' : (char)c;
 			for (p++;; p++) {
 				if (*p == '\0')
-					return err_set(e, ERR_INPUT, "line %d: a quote that never ends",
+					return err_set(e, ERR_INPUT,
+					               "line %d: a quote that never ends",
 					               line_of(s, q));
 				if (*p == close) {
 					if (close != ']' && p[1] == close) {
@@ -116,8 +117,8 @@ static int tokenize(const char *s, struct toks *t, struct err *e)
 				p++;
 			toks_push(t, T_PARAM, q, (size_t)(p - q), sp);
 		} else {
-			static const char *const two[] = {"==", "<>", "!=", "<=", ">=", "||",
-			                                  "<<", ">>", "::", NULL};
+			static const char *const two[] = {
+			    "==", "<>", "!=", "<=", ">=", "||", "<<", ">>", "::", NULL};
 			size_t n = 1;
 			for (size_t i = 0; two[i]; i++)
 				if (p[0] == two[i][0] && p[1] == two[i][1])
@@ -206,17 +207,42 @@ static void emit_word(struct buf *b, const char *w)
 }
 
 /* SQLite-only functions: followed by '(' they are refused. */
-static const char *const sqlite_functions[] = {
-    "strftime", "datetime",   "julianday", "date",      "time",      "unixepoch", "typeof",
-    "group_concat", "instr",  "printf",    "hex",       "unhex",     "randomblob", "zeroblob",
-    "glob",     "likelihood", "likely",    "unlikely",  "iif",       "total",     "char",
-    "last_insert_rowid", "changes", "total_changes", "sqlite_version", "json_extract",
-    "json_each", "json_group_array", "json_group_object", "json_array_length", "soundex",
-    NULL};
+static const char *const sqlite_functions[] = {"strftime",
+                                               "datetime",
+                                               "julianday",
+                                               "date",
+                                               "time",
+                                               "unixepoch",
+                                               "typeof",
+                                               "group_concat",
+                                               "instr",
+                                               "printf",
+                                               "hex",
+                                               "unhex",
+                                               "randomblob",
+                                               "zeroblob",
+                                               "glob",
+                                               "likelihood",
+                                               "likely",
+                                               "unlikely",
+                                               "iif",
+                                               "total",
+                                               "char",
+                                               "last_insert_rowid",
+                                               "changes",
+                                               "total_changes",
+                                               "sqlite_version",
+                                               "json_extract",
+                                               "json_each",
+                                               "json_group_array",
+                                               "json_group_object",
+                                               "json_array_length",
+                                               "soundex",
+                                               NULL};
 /* Words refused anywhere outside strings. */
-static const char *const sqlite_words[] = {"GLOB",  "REGEXP", "AUTOINCREMENT", "NOCASE",
-                                           "ROWID", "_ROWID_", "PRAGMA",       "RAISE",
-                                           "MATCH", "INDEXED", NULL};
+static const char *const sqlite_words[] = {
+    "GLOB",   "REGEXP", "AUTOINCREMENT", "NOCASE",  "ROWID", "_ROWID_",
+    "PRAGMA", "RAISE",  "MATCH",         "INDEXED", NULL};
 
 /* Emits tokens [from, to) with the expression rewrites; refuses what PostgreSQL would read
  * differently or not at all. */
@@ -287,17 +313,19 @@ static size_t close_paren(const struct stmt *s, size_t i)
 
 static int is_constraint_word(const struct tok *t)
 {
-	static const char *const w[] = {"NOT",        "NULL",      "PRIMARY", "UNIQUE",
+	static const char *const w[] = {"NOT",        "NULL",      "PRIMARY",    "UNIQUE",
 	                                "CHECK",      "DEFAULT",   "REFERENCES", "COLLATE",
-	                                "CONSTRAINT", "GENERATED", "AS",      NULL};
+	                                "CONSTRAINT", "GENERATED", "AS",         NULL};
 	for (size_t i = 0; w[i]; i++)
 		if (tok_is(t, w[i]))
 			return 1;
 	return 0;
 }
 
-/* One column definition, tokens [a, b): name, type, constraints. */
-static int emit_column(struct buf *b, const struct stmt *s, size_t a, size_t end, struct err *e)
+/* One column definition, tokens [a, b): name, type, constraints. *rowid (when not NULL) is
+ * set when it is SQLite's rowid alias, INTEGER PRIMARY KEY. */
+static int emit_column(struct buf *b, const struct stmt *s, size_t a, size_t end, int *rowid,
+                       struct err *e)
 {
 	size_t i = a + 1, type_end;
 	int integer = 0, pk = 0;
@@ -317,7 +345,11 @@ static int emit_column(struct buf *b, const struct stmt *s, size_t a, size_t end
 		for (size_t j = type_end; j + 1 < end; j++)
 			if (tok_is(&s->v[j], "PRIMARY") && tok_is(&s->v[j + 1], "KEY"))
 				pk = 1;
-		emit_word(b, integer && pk ? "BIGINT GENERATED BY DEFAULT AS IDENTITY" : "BIGINT");
+		emit_word(b, "BIGINT");
+		if (integer && pk && rowid)
+			*rowid = 1;
+		else if (integer && pk)
+			return stmt_fail(s, i, e, "INTEGER PRIMARY KEY added to a table");
 	} else if (tok_is(&s->v[i], "BLOB")) {
 		emit_word(b, "BYTEA");
 	} else if (tok_is(&s->v[i], "REAL") || tok_is(&s->v[i], "DOUBLE") ||
@@ -352,9 +384,11 @@ static int emit_column(struct buf *b, const struct stmt *s, size_t a, size_t end
 	return 0;
 }
 
+static int plain_name(const struct stmt *s, size_t i, char *out, size_t outsz, struct err *e);
+
 static int translate_create_table(struct buf *b, const struct stmt *s, size_t i, struct err *e)
 {
-	size_t open, close;
+	size_t open, close, name, rowid_col = 0;
 
 	/* CREATE TABLE [IF NOT EXISTS] name ( ... ) [WITHOUT ROWID][, STRICT] */
 	buf_adds(b, "CREATE TABLE");
@@ -367,6 +401,7 @@ static int translate_create_table(struct buf *b, const struct stmt *s, size_t i,
 	if (i >= s->n || (s->v[i].kind != T_WORD && s->v[i].kind != T_QNAME))
 		return stmt_fail(s, i, e, "a table without a name");
 	emit_tok(b, &s->v[i], 0);
+	name = i;
 	open = i + 1;
 	if (open >= s->n || !tok_punct(&s->v[open], "("))
 		return stmt_fail(s, open, e, "CREATE TABLE without a column list (AS SELECT?)");
@@ -394,8 +429,12 @@ static int translate_create_table(struct buf *b, const struct stmt *s, size_t i,
 				return ERR_INPUT;
 			if (b->len > mark && b->data[mark] == ' ')
 				memmove(b->data + mark, b->data + mark + 1, b->len-- - mark);
-		} else if (emit_column(b, s, a, end, e) != 0) {
-			return ERR_INPUT;
+		} else {
+			int is_rowid = 0;
+			if (emit_column(b, s, a, end, &is_rowid, e) != 0)
+				return ERR_INPUT;
+			if (is_rowid)
+				rowid_col = a;
 		}
 		if (end < close)
 			buf_addc(b, ',');
@@ -406,7 +445,26 @@ static int translate_create_table(struct buf *b, const struct stmt *s, size_t i,
 		if (tok_is(&s->v[i], "WITHOUT") && is_word_at(s, i + 1, "ROWID"))
 			i++;
 		else if (!tok_is(&s->v[i], "STRICT") && !tok_punct(&s->v[i], ","))
-			return stmt_fail(s, i, e, "a table option other than WITHOUT ROWID, STRICT");
+			return stmt_fail(s, i, e,
+			                 "a table option other than WITHOUT ROWID, STRICT");
+	}
+	/* SQLite's rowid alias takes max + 1 when no id is given, and never draws a number a
+	 * rolled-back INSERT keeps: ids stay dense, as users see them (`alert ack 7`). A sequence
+	 * would leave gaps; a BEFORE INSERT trigger gives the same numbers as SQLite (writers
+	 * hold the store's write lock, so max + 1 is not raced), and explicit ids pass as given. */
+	if (rowid_col) {
+		char table[128], col[128];
+		if (plain_name(s, name, table, sizeof(table), e) != 0 ||
+		    plain_name(s, rowid_col, col, sizeof(col), e) != 0)
+			return ERR_INPUT;
+		buf_printf(
+		    b,
+		    ";\nCREATE OR REPLACE FUNCTION %s_rowid_fn() RETURNS trigger LANGUAGE"
+		    " plpgsql AS $baken_trigger$\nBEGIN\n\tNEW.%s := (SELECT coalesce(max(%s), 0)"
+		    " + 1 FROM %s);\n\tRETURN NEW;\nEND\n$baken_trigger$;\n"
+		    "CREATE OR REPLACE TRIGGER %s_rowid BEFORE INSERT ON %s FOR EACH ROW"
+		    " WHEN (NEW.%s IS NULL) EXECUTE FUNCTION %s_rowid_fn()",
+		    table, col, col, table, table, table, col, table);
 	}
 	return 0;
 }
@@ -415,7 +473,7 @@ static int translate_create_table(struct buf *b, const struct stmt *s, size_t i,
 static int plain_name(const struct stmt *s, size_t i, char *out, size_t outsz, struct err *e)
 {
 	if (i >= s->n || s->v[i].kind != T_WORD || s->v[i].n + 4 >= outsz)
-		return stmt_fail(s, i, e, "a trigger name that is not a plain word");
+		return stmt_fail(s, i, e, "a name that is not a plain word (quoted, or too long)");
 	memcpy(out, s->v[i].p, s->v[i].n);
 	out[s->v[i].n] = '\0';
 	return 0;
@@ -459,7 +517,8 @@ static int emit_trigger_stmt(struct buf *b, const struct stmt *s, size_t a, size
 		buf_addc(b, '\n');
 		return 0;
 	}
-	if (is_word_at(s, a, "INSERT") || is_word_at(s, a, "UPDATE") || is_word_at(s, a, "DELETE")) {
+	if (is_word_at(s, a, "INSERT") || is_word_at(s, a, "UPDATE") ||
+	    is_word_at(s, a, "DELETE")) {
 		if (is_word_at(s, a + 1, "OR"))
 			return stmt_fail(s, a + 1, e, "INSERT OR / UPDATE OR");
 		buf_adds(b, "\t");
@@ -468,8 +527,9 @@ static int emit_trigger_stmt(struct buf *b, const struct stmt *s, size_t a, size
 		buf_adds(b, ";\n");
 		return 0;
 	}
-	return stmt_fail(s, a, e, "a trigger statement other than SELECT RAISE, INSERT, UPDATE,"
-	                          " DELETE");
+	return stmt_fail(s, a, e,
+	                 "a trigger statement other than SELECT RAISE, INSERT, UPDATE,"
+	                 " DELETE");
 }
 
 static int translate_create_trigger(struct buf *b, const struct stmt *s, size_t i, int replace,
@@ -482,7 +542,8 @@ static int translate_create_trigger(struct buf *b, const struct stmt *s, size_t 
 		return ERR_INPUT;
 	i++;
 	if (is_word_at(s, i, "BEFORE") || is_word_at(s, i, "AFTER")) {
-		snprintf(timing, sizeof(timing), "%s", is_word_at(s, i, "BEFORE") ? "BEFORE" : "AFTER");
+		snprintf(timing, sizeof(timing), "%s",
+		         is_word_at(s, i, "BEFORE") ? "BEFORE" : "AFTER");
 		i++;
 	} else if (is_word_at(s, i, "INSTEAD")) {
 		return stmt_fail(s, i, e, "an INSTEAD OF trigger");
@@ -525,8 +586,9 @@ static int translate_create_trigger(struct buf *b, const struct stmt *s, size_t 
 	if (!is_word_at(s, end, "END"))
 		return stmt_fail(s, end, e, "a trigger that does not close with END");
 
-	buf_printf(b, "CREATE OR REPLACE FUNCTION %s_fn() RETURNS trigger LANGUAGE plpgsql AS"
-	              " $baken_trigger$\nBEGIN\n",
+	buf_printf(b,
+	           "CREATE OR REPLACE FUNCTION %s_fn() RETURNS trigger LANGUAGE plpgsql AS"
+	           " $baken_trigger$\nBEGIN\n",
 	           name);
 	if (when) {
 		buf_adds(b, "IF NOT (");
@@ -590,7 +652,8 @@ static int translate_drop_trigger(struct buf *b, const struct stmt *s, size_t i,
 	           "EXECUTE format('DROP TRIGGER %%I ON %%s', '%s', r.t); n := n + 1;\nEND LOOP;\n",
 	           name, name);
 	if (!if_exists)
-		buf_printf(b, "IF n = 0 THEN RAISE EXCEPTION 'no such trigger: %s'; END IF;\n", name);
+		buf_printf(b, "IF n = 0 THEN RAISE EXCEPTION 'no such trigger: %s'; END IF;\n",
+		           name);
 	buf_printf(b, "END $baken_drop$;\nDROP FUNCTION IF EXISTS %s_fn()", name);
 	return 0;
 }
@@ -623,7 +686,7 @@ static int translate_stmt(struct buf *b, const struct stmt *s, struct err *e)
 			if (emit_expr(b, s, 0, 3, e) != 0)
 				return ERR_INPUT;
 			buf_adds(b, " ADD COLUMN");
-			return emit_column(b, s, col, s->n, e);
+			return emit_column(b, s, col, s->n, NULL, e);
 		}
 		if (is_word_at(s, 3, "RENAME") || is_word_at(s, 3, "DROP"))
 			return emit_expr(b, s, 0, s->n, e);
@@ -632,17 +695,20 @@ static int translate_stmt(struct buf *b, const struct stmt *s, struct err *e)
 	if (is_word_at(s, 0, "DROP")) {
 		if (is_word_at(s, 1, "TRIGGER"))
 			return translate_drop_trigger(b, s, 2, e);
-		if (is_word_at(s, 1, "TABLE") || is_word_at(s, 1, "INDEX") || is_word_at(s, 1, "VIEW"))
+		if (is_word_at(s, 1, "TABLE") || is_word_at(s, 1, "INDEX") ||
+		    is_word_at(s, 1, "VIEW"))
 			return emit_expr(b, s, 0, s->n, e);
 		return stmt_fail(s, 1, e, "a DROP of another kind");
 	}
-	if (is_word_at(s, 0, "INSERT") || is_word_at(s, 0, "UPDATE") || is_word_at(s, 0, "DELETE")) {
+	if (is_word_at(s, 0, "INSERT") || is_word_at(s, 0, "UPDATE") ||
+	    is_word_at(s, 0, "DELETE")) {
 		if (is_word_at(s, 1, "OR"))
 			return stmt_fail(s, 1, e, "INSERT OR / UPDATE OR");
 		return emit_expr(b, s, 0, s->n, e);
 	}
-	return stmt_fail(s, 0, e, "a statement other than CREATE TABLE/INDEX/TRIGGER/VIEW, ALTER"
-	                          " TABLE, DROP, INSERT, UPDATE, DELETE");
+	return stmt_fail(s, 0, e,
+	                 "a statement other than CREATE TABLE/INDEX/TRIGGER/VIEW, ALTER"
+	                 " TABLE, DROP, INSERT, UPDATE, DELETE");
 }
 
 int pg_dialect_migration(const char *sql, char **out, struct err *e)
@@ -685,12 +751,16 @@ int pg_dialect_migration(const char *sql, char **out, struct err *e)
 		if (s.n > 0) {
 			struct buf one;
 			buf_init(&one, PG_DIALECT_MAX);
-			rc = translate_stmt(&one, &s, e);
-			if (rc == 0 && strstr(buf_str(&one), "$baken_trigger$") &&
-			    !(trigger && strstr(buf_str(&one), " AS $baken_trigger$\n")))
-				rc = stmt_fail(&s, 0, e, "the text $baken_trigger$");
-			if (rc == 0 && (buf_add(&b, buf_str(&one), one.len) != 0 ||
-			                buf_adds(&b, ";\n") != 0))
+			/* the marker that quotes generated function bodies must not occur in the
+			 * input */
+			for (size_t k = 0; k < s.n && rc == 0; k++)
+				if ((s.v[k].kind == T_STRING || s.v[k].kind == T_QNAME) &&
+				    memmem(s.v[k].p, s.v[k].n, "$baken", 6))
+					rc = stmt_fail(&s, k, e, "the text $baken");
+			if (rc == 0)
+				rc = translate_stmt(&one, &s, e);
+			if (rc == 0 &&
+			    (buf_add(&b, buf_str(&one), one.len) != 0 || buf_adds(&b, ";\n") != 0))
 				rc = err_set(e, ERR_INPUT, "the translated migration is too long");
 			buf_free(&one);
 			if (rc != 0)
@@ -756,20 +826,22 @@ int pg_dialect_params(const char *sql, char **out, int *nparams, struct err *e)
 			const char *end = strstr(p + 2, "*/");
 			p = end ? end + 2 : p + strlen(p);
 			buf_add(&b, q, (size_t)(p - q));
-		} else if ((*p == 'I' || *p == 'i') && insert_or(sql, p, &(const char *){NULL}, &(size_t){0})) {
+		} else if ((*p == 'I' || *p == 'i') &&
+		           insert_or(sql, p, &(const char *){NULL}, &(size_t){0})) {
 			const char *what;
 			size_t whatlen, n = insert_or(sql, p, &what, &whatlen);
 
-			/* OR FAIL/ABORT/ROLLBACK only say what SQLite does on a conflict, which is what
-			 * a plain INSERT does here: the statement fails */
+			/* OR FAIL/ABORT/ROLLBACK only say what SQLite does on a conflict, which is
+			 * what a plain INSERT does here: the statement fails */
 			if (!(whatlen == 4 && strncasecmp(what, "FAIL", 4) == 0) &&
 			    !(whatlen == 5 && strncasecmp(what, "ABORT", 5) == 0) &&
 			    !(whatlen == 8 && strncasecmp(what, "ROLLBACK", 8) == 0)) {
 				buf_free(&b);
-				return err_set(e, ERR_DB,
-				               "INSERT OR %.*s is SQLite's; write INSERT ... ON CONFLICT"
-				               " instead: %.80s",
-				               (int)whatlen, what, sql);
+				return err_set(
+				    e, ERR_DB,
+				    "INSERT OR %.*s is SQLite's; write INSERT ... ON CONFLICT"
+				    " instead: %.80s",
+				    (int)whatlen, what, sql);
 			}
 			buf_adds(&b, "INSERT");
 			p += n;
@@ -783,7 +855,8 @@ int pg_dialect_params(const char *sql, char **out, int *nparams, struct err *e)
 					n = n * 10 + (*p++ - '0');
 				if (n < 1 || n > 65535) {
 					buf_free(&b);
-					return err_set(e, ERR_DB, "parameter ?%ld out of range in: %.80s", n,
+					return err_set(e, ERR_DB,
+					               "parameter ?%ld out of range in: %.80s", n,
 					               sql);
 				}
 			}
@@ -794,8 +867,8 @@ int pg_dialect_params(const char *sql, char **out, int *nparams, struct err *e)
 		           (isalpha((unsigned char)p[1]) || p[1] == '_') &&
 		           !(p > sql && p[-1] == ':')) {
 			buf_free(&b);
-			return err_set(e, ERR_DB, "named parameters (%.10s) are not supported: %.80s", p,
-			               sql);
+			return err_set(e, ERR_DB,
+			               "named parameters (%.10s) are not supported: %.80s", p, sql);
 		} else {
 			buf_addc(&b, *p++);
 		}

@@ -310,12 +310,13 @@ static int ver_cmp(const struct ver *a, const struct ver *b, int ignore_pre)
 	return pre_cmp(a->pre, a->prelen, b->pre, b->prelen);
 }
 
-/* nanoseconds since the epoch of a CSAF date-time; -1 when it does not parse */
+/* microseconds since the epoch of a CSAF date-time (fits for years 0-9999); -1 when it does
+ * not parse */
 static int64_t date_ns(const char *s)
 {
 	int64_t t;
 	const char *T, *dot;
-	int64_t ms = 0, mul = 100000000;
+	int64_t ms = 0, mul = 100000;
 
 	if (s == NULL || strlen(s) < 20 || time_parse(s, &t, NULL) != 0)
 		return -1;
@@ -324,7 +325,7 @@ static int64_t date_ns(const char *s)
 	if (dot)
 		for (const char *p = dot + 1; isdigit((unsigned char)*p) && mul; p++, mul /= 10)
 			ms += (*p - '0') * mul;
-	return t * 1000000000 + ms;
+	return t * 1000000 + ms;
 }
 
 /* ---- the document ---- */
@@ -544,7 +545,7 @@ static int define_product(struct chk *c, json_t *prod, const char *base)
 			int has_ns;
 			if (at && (strrchr(path, '/') == NULL || at > strrchr(path, '/')))
 				*at = '\0';
-			while (plen && path[strlen(path) - 1] == '/')
+			while (path[0] && path[strlen(path) - 1] == '/')
 				path[strlen(path) - 1] = '\0';
 			last = strrchr(path, '/');
 			name = last ? last + 1 : path;
@@ -1067,11 +1068,11 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 		json_object_foreach(ids, k, dummy)
 		{
 			if (json_object_get(seen, k)) {
-				json_decref(ids);
 				rc = chk_fail(c, p, "6.1.33",
 				              "multiple flags with VEX justification codes for product"
 				              " \"%.100s\"",
 				              k);
+				json_decref(ids);
 				goto out;
 			}
 			json_object_set_new(seen, k, json_true());

@@ -210,6 +210,14 @@ static int m3_index(const struct cvss_vec *v, int m, int *base)
 	return *base ? v->val[v3_metrics[m].modifies - 1] : v->val[m];
 }
 
+/* The weight of modified metric m (not PR): its own, or its base metric's when not defined. */
+static double mw3(const struct cvss_vec *v, int m)
+{
+	int b, k = m3_index(v, m, &b);
+
+	return b ? v3_metrics[v3_metrics[m].modifies - 1].v[k].w : v3_metrics[m].v[k].w;
+}
+
 static double roundup3(double x, int minor)
 {
 	if (minor == 0)
@@ -249,17 +257,13 @@ static void v3_scores(const struct cvss_vec *v, double *base, double *temporal, 
 	/* environmental: the modified metrics, each the base value when not defined */
 	k = m3_index(v, V3_MS, &b);
 	mchanged = b ? changed : k == 2;
-#define MW(m)                                                                                      \
-	(k = m3_index(v, (m), &b),                                                                 \
-	 b ? v3_metrics[v3_metrics[m].modifies - 1].v[k].w : v3_metrics[m].v[k].w)
-	miss = fmin(1 - (1 - w3(v, V3_CR) * MW(V3_MC)) * (1 - w3(v, V3_IR) * MW(V3_MI)) *
-	                    (1 - w3(v, V3_AR) * MW(V3_MA)),
+	miss = fmin(1 - (1 - w3(v, V3_CR) * mw3(v, V3_MC)) * (1 - w3(v, V3_IR) * mw3(v, V3_MI)) *
+	                    (1 - w3(v, V3_AR) * mw3(v, V3_MA)),
 	            0.915);
 	k = m3_index(v, V3_MPR, &b);
 	mpr = b ? (mchanged ? v3_metrics[V3_PR].v[k].w_changed : v3_metrics[V3_PR].v[k].w)
 	        : (mchanged ? v3_metrics[V3_MPR].v[k].w_changed : v3_metrics[V3_MPR].v[k].w);
-	mexpl = 8.22 * MW(V3_MAV) * MW(V3_MAC) * mpr * MW(V3_MUI);
-#undef MW
+	mexpl = 8.22 * mw3(v, V3_MAV) * mw3(v, V3_MAC) * mpr * mw3(v, V3_MUI);
 	if (mchanged)
 		mimpact = v->minor ? 7.52 * (miss - 0.029) - 3.25 * pow(miss * 0.9731 - 0.02, 13)
 		                   : 7.52 * (miss - 0.029) - 3.25 * pow(miss - 0.02, 15);

@@ -87,7 +87,7 @@ static const char style[] =
 int report_html(json_t *r, struct buf *out)
 {
 	struct html h = {out, 0};
-	const struct report_writer w = {h_heading, h_para, h_table, h_chart};
+	const struct report_writer w = {h_heading, h_para, h_table, h_chart, 1};
 	const char *lang = json_string_value(json_object_get(r, "lang"));
 	json_t *inc = json_object_get(r, "incident");
 

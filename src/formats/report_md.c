@@ -84,6 +84,8 @@ static const struct label labels[] = {
     {"remedied", "Remedied", "Verholpen"},
     {"days_over", "Days over", "Dagen over"},
     {"via", "Via", "Via"},
+    {"to_remedy", "Time to remedy", "Tijd tot herstel"},
+    {"every_org", "Every organisation", "Alle organisaties"},
     {"remedied_per_day", "Organisations remedied, cumulative",
      "Organisaties verholpen, cumulatief"},
     {"exposure", "Exposure", "Blootstelling"},
@@ -437,6 +439,31 @@ static void walk_remediation(struct walk *k, json_t *rem)
 			}
 			table(k, lc, 5, rows);
 		}
+		if (k->w->every_org && json_array_size(json_object_get(a, "rows"))) {
+			const char *ac[] = {L(k, "org"),      L(k, "state"),     L(k, "due"),
+			                    L(k, "remedied"), L(k, "to_remedy"), L(k, "days_over"),
+			                    L(k, "via")};
+			rows = json_array();
+			heading(k, 4, "%s", L(k, "every_org"));
+			json_array_foreach(json_object_get(a, "rows"), j, r)
+			{
+				char tr[32] = "-";
+				if (json_is_number(json_object_get(r, "days_to_remedy")))
+					report_duration(json_number_value(
+					                    json_object_get(r, "days_to_remedy")) *
+					                    DAY,
+					                k->lang, tr, sizeof(tr));
+				row(rows, "%s\t%s\t%s\t%s\t%s\t%lld\t%s", jstr(r, "org"),
+				    jstr(r, "state"), jstr(r, "due"),
+				    json_is_string(json_object_get(r, "remedied_at"))
+				        ? jstr(r, "remedied_at")
+				        : "-",
+				    tr, jint(r, "days_over"),
+				    json_is_string(json_object_get(r, "via")) ? jstr(r, "via")
+				                                              : "-");
+			}
+			table(k, ac, 7, rows);
+		}
 		if (json_array_size(ex)) {
 			buf_reset(&k->b);
 			buf_printf(&k->b, "%s: ", L(k, "exempted_list"));
@@ -629,7 +656,7 @@ static void md_table(void *ctx, const char *const *cols, size_t n, json_t *rows)
 int report_markdown(json_t *r, struct buf *out)
 {
 	struct md m = {out, 0};
-	const struct report_writer w = {md_heading, md_para, md_table, NULL};
+	const struct report_writer w = {md_heading, md_para, md_table, NULL, 0};
 
 	report_walk(r, &w, &m);
 	return m.full ? ERR_INPUT : 0;

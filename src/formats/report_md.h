@@ -16,6 +16,9 @@ struct report_writer {
 	void (*table)(void *ctx, const char *const *columns, size_t ncolumns, json_t *rows);
 	/* a chart (hbars: horizontal bars); NULL for writers without charts */
 	void (*chart)(void *ctx, const struct svg_chart *c, int hbars);
+	/* 1: also the table of every organisation's clock (the page); 0: the exceptions only (the
+	 * letter) */
+	int every_org;
 };
 
 /* Walks the report r, calling w's functions with ctx. */

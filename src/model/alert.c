@@ -317,13 +317,16 @@ int alert_notice(struct db *db, const struct act *act, const struct alert_notice
 	struct alert_new a = {nt->advisory_id, nt->num, nt->org, NULL, nt->reason, NULL, NULL,
 			      NULL, 0, nt->topic, nt->topic_ref, nt->subject, nt->body};
 	char secret[80], host[256];
+	json_t *none;
 	int rc;
 
 	if ((rc = ack_secret(db, secret, sizeof(secret), e)) != 0)
 		return rc;
 	site_host(db, host, sizeof(host));
-	return alert_org(db, act, &a, nt->data ? nt->data : json_array(), nt->call, secret, host,
-			 out, e);
+	none = json_array();
+	rc = alert_org(db, act, &a, nt->data ? nt->data : none, nt->call, secret, host, out, e);
+	json_decref(none);
+	return rc;
 }
 
 /* Whether a partner may see a version: CLEAR always, other TLP only when addressed to it. */

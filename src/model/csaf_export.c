@@ -497,6 +497,7 @@ struct tree {
 	long documents, files;
 	int signed_docs;
 	char fpr[128];
+	json_t *mem; /* when set: path -> bytes (a JSON string) instead of files on disk */
 };
 
 static int mkdirs(const char *path, struct err *e)
@@ -522,10 +523,17 @@ static int mkdirs(const char *path, struct err *e)
 
 static int write_file(struct tree *t, const char *rel, const void *data, size_t len)
 {
-	char *path = fmt("%s/%s", t->root, rel), *slash = strrchr(path, '/');
+	char *path, *slash;
 	FILE *f;
 	int rc = 0;
 
+	if (t->mem) {
+		json_object_set_new(t->mem, rel, json_stringn(data, len));
+		t->files++;
+		return 0;
+	}
+	path = fmt("%s/%s", t->root, rel);
+	slash = strrchr(path, '/');
 	*slash = '\0';
 	rc = mkdirs(path, t->e);
 	*slash = '/';
@@ -770,29 +778,156 @@ static int rm_tree(const char *path)
 	return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Builds the tree through write_file: the documents, the listings of each TLP, the public
+ * key and provider-metadata.json. *pmd_url gets the metadata's URL (malloc'd). */
+static int tree_build(struct tree *t, const char *now, char **pmd_url)
+{
+	struct db_stmt *st;
+	json_t *ids = json_array(), *x, *pmd, *dists = NULL, *keys = NULL;
+	const char *k;
+	char *s = NULL;
+	size_t i;
+	int rc;
+
+	*pmd_url = NULL;
+	rc = db_prepare(t->db, "SELECT id FROM advisories ORDER BY year, seq", &st, t->e);
+	if (rc != 0)
+		goto out;
+	while ((rc = db_step(st, t->e)) == DB_ROW)
+		json_array_append_new(ids, json_string(db_col_text(st, 0)));
+	db_done(st);
+	if (rc < 0)
+		goto out;
+	json_array_foreach(ids, i, x)
+	{
+		if ((rc = tree_document(t, json_string_value(x))) != 0)
+			goto out;
+	}
+	/* every TLP that is exported gets its listings, even when empty */
+	if (t->opts->tlps == NULL || t->opts->ntlps == 0)
+		feed_of(t, "white");
+	for (i = 0; t->opts->tlps && i < t->opts->ntlps; i++)
+		feed_of(t, csaf_export_tlp_dir(t->opts->tlps[i]));
+	dists = json_array();
+	json_object_foreach(t->feeds, k, x)
+	{
+		const char *updated = json_string_value(json_object_get(x, "updated"));
+		char up[8];
+		json_t *feed;
+		if (updated[0] == '\0')
+			updated = now;
+		if ((rc = tree_listings(t, k, x, updated)) != 0)
+			goto out;
+		snprintf(up, sizeof(up), "%s", k);
+		for (char *p = up; *p; p++)
+			*p = (char)(*p - 32);
+		json_array_append_new(dists, json_pack("{s:s+++}", "directory_url", t->site,
+		                                       "/.well-known/csaf/", k, "/"));
+		feed = json_pack("{s:s+, s:s, s:s+++++}", "summary", t->name, " CSAF-documenten",
+		                 "tlp_label", up, "url", t->site, "/.well-known/csaf/", k,
+		                 "/csaf-feed-tlp-", k, ".json");
+		json_array_append_new(dists, json_pack("{s:{s:[o]}}", "rolie", "feeds", feed));
+	}
+	*pmd_url = fmt("%s/.well-known/csaf/provider-metadata.json", t->site);
+	keys = json_array();
+	if (t->opts->signer) {
+		struct buf key;
+		char *rel;
+		buf_init(&key, 1 << 20);
+		rc = t->opts->signer->pubkey(t->opts->signer->ctx, &key, t->fpr, sizeof(t->fpr), t->e);
+		if (rc == 0) {
+			rel = fmt("openpgp/%s.asc", t->fpr);
+			rc = write_file(t, rel, key.data, key.len);
+			json_array_append_new(keys, json_pack("{s:s, s:s+++}", "fingerprint", t->fpr,
+			                                      "url", t->site, "/.well-known/csaf/",
+			                                      rel, ""));
+			free(rel);
+		}
+		buf_free(&key);
+		if (rc)
+			goto out;
+	}
+	{
+		const char *latest = now;
+		int any = 0;
+		json_object_foreach(t->feeds, k, x)
+		{
+			const char *u = json_string_value(json_object_get(x, "updated"));
+			if (u[0] && (!any || strcmp(u, latest) > 0)) {
+				latest = u;
+				any = 1;
+			}
+		}
+		pmd = json_pack("{s:s, s:O, s:s, s:b, s:s, s:b, s:O, s:{s:s, s:s, s:s}, s:s}",
+		                "canonical_url", *pmd_url, "distributions", dists, "last_updated",
+		                latest, "list_on_CSAF_aggregators", 1, "metadata_version", "2.0",
+		                "mirror_on_CSAF_aggregators", 1, "public_openpgp_keys", keys,
+		                "publisher", "category", "coordinator", "name", t->name, "namespace",
+		                t->site, "role", "csaf_trusted_provider");
+	}
+	if (json_array_size(keys) == 0)
+		json_object_del(pmd, "public_openpgp_keys");
+	s = json_dumps(pmd, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(pmd);
+	rc = write_file(t, "provider-metadata.json", s, strlen(s));
+out:
+	free(s);
+	json_decref(keys);
+	json_decref(dists);
+	json_decref(ids);
+	return rc;
+}
+
+static void tree_init(struct tree *t, struct db *db, const struct csaf_tree_opts *opts,
+                      struct err *e)
+{
+	static const struct csaf_tree_opts clear_only = {NULL, 0, NULL};
+
+	memset(t, 0, sizeof(*t));
+	t->db = db;
+	t->opts = opts ? opts : &clear_only;
+	t->e = e;
+	t->site = site_url(db);
+	t->name = config_get(db, "site.name", "Baken CSIRT");
+	t->feeds = json_object();
+}
+
+static void tree_free(struct tree *t)
+{
+	free(t->site);
+	free(t->name);
+	json_decref(t->feeds);
+	json_decref(t->mem);
+}
+
+static int write_whole(const char *path, const void *data, size_t len, struct err *e)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		int rc = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return rc;
+	}
+	return 0;
+}
+
 int csaf_export_tree(struct db *db, const struct act *act, const char *dir,
                      const struct csaf_tree_opts *opts, json_t **report, struct err *e)
 {
-	static const struct csaf_tree_opts clear_only = {NULL, 0, NULL};
 	struct tree t;
-	struct db_stmt *st;
-	json_t *ids = json_array(), *x, *pmd, *dists, *keys;
 	char *wk = fmt("%s/.well-known", dir), *final = fmt("%s/.well-known/csaf", dir);
 	char *tmp = fmt("%s/.well-known/csaf.new-%ld", dir, (long)getpid());
 	char *old = fmt("%s/.well-known/csaf.old-%ld", dir, (long)getpid());
-	char now[32], *pmd_url = NULL, *s = NULL;
+	char now[32], *pmd_url = NULL;
+	json_t *x;
 	const char *k;
 	size_t i;
 	int rc;
 
-	memset(&t, 0, sizeof(t));
-	t.db = db;
-	t.opts = opts ? opts : &clear_only;
+	tree_init(&t, db, opts, e);
 	t.root = tmp;
-	t.e = e;
-	t.site = site_url(db);
-	t.name = config_get(db, "site.name", "Baken CSIRT");
-	t.feeds = json_object();
 	*report = NULL;
 	time_format(act->at, now, sizeof(now));
 	for (i = 0; t.opts->tlps && i < t.opts->ntlps; i++)
@@ -805,98 +940,7 @@ int csaf_export_tree(struct db *db, const struct act *act, const char *dir,
 	if ((rc = mkdirs(wk, e)) != 0)
 		goto out;
 	rm_tree(tmp);
-	if ((rc = mkdirs(tmp, e)) != 0)
-		goto out;
-	rc = db_prepare(db, "SELECT id FROM advisories ORDER BY year, seq", &st, e);
-	if (rc != 0)
-		goto out;
-	while ((rc = db_step(st, e)) == DB_ROW)
-		json_array_append_new(ids, json_string(db_col_text(st, 0)));
-	db_done(st);
-	if (rc < 0)
-		goto out;
-	json_array_foreach(ids, i, x)
-	{
-		if ((rc = tree_document(&t, json_string_value(x))) != 0)
-			goto out;
-	}
-	/* every TLP that is exported gets its listings, even when empty */
-	if (t.opts->tlps == NULL || t.opts->ntlps == 0)
-		feed_of(&t, "white");
-	for (i = 0; t.opts->tlps && i < t.opts->ntlps; i++)
-		feed_of(&t, csaf_export_tlp_dir(t.opts->tlps[i]));
-	dists = json_array();
-	json_object_foreach(t.feeds, k, x)
-	{
-		const char *updated = json_string_value(json_object_get(x, "updated"));
-		char up[8];
-		if (updated[0] == '\0')
-			updated = now;
-		if ((rc = tree_listings(&t, k, x, updated)) != 0) {
-			json_decref(dists);
-			goto out;
-		}
-		snprintf(up, sizeof(up), "%s", k);
-		for (char *p = up; *p; p++)
-			*p = (char)(*p - 32);
-		json_array_append_new(dists, json_pack("{s:s+++}", "directory_url", t.site,
-		                                       "/.well-known/csaf/", k, "/"));
-		json_array_append_new(
-		    dists,
-		    json_pack("{s:{s:[{s:s+, s:s, s:s++++}]}}", "rolie", "feeds", "summary",
-		              t.name, " CSAF-documenten", "tlp_label", up, "url", t.site,
-		              "/.well-known/csaf/", k, "/csaf-feed-tlp-", k));
-		{
-			json_t *feeds = json_object_get(json_object_get(json_array_get(dists,
-			                                json_array_size(dists) - 1), "rolie"), "feeds");
-			json_t *f0 = json_array_get(feeds, 0);
-			const char *u = json_string_value(json_object_get(f0, "url"));
-			json_object_set_new(f0, "url", json_sprintf("%s.json", u));
-		}
-	}
-	/* the provider metadata */
-	pmd_url = fmt("%s/.well-known/csaf/provider-metadata.json", t.site);
-	keys = json_array();
-	if (t.opts->signer) {
-		struct buf key;
-		char *rel;
-		buf_init(&key, 1 << 20);
-		rc = t.opts->signer->pubkey(t.opts->signer->ctx, &key, t.fpr, sizeof(t.fpr), e);
-		if (rc == 0) {
-			rel = fmt("openpgp/%s.asc", t.fpr);
-			rc = write_file(&t, rel, key.data, key.len);
-			json_array_append_new(keys, json_pack("{s:s, s:s+++}", "fingerprint", t.fpr,
-			                                      "url", t.site, "/.well-known/csaf/",
-			                                      rel, ""));
-			free(rel);
-		}
-		buf_free(&key);
-		if (rc) {
-			json_decref(keys);
-			json_decref(dists);
-			goto out;
-		}
-	}
-	{
-		const char *latest = now;
-		json_object_foreach(t.feeds, k, x)
-		{
-			const char *u = json_string_value(json_object_get(x, "updated"));
-			if (u[0] && (latest == now || strcmp(u, latest) > 0))
-				latest = u;
-		}
-		pmd = json_pack("{s:s, s:o, s:s, s:b, s:s, s:b, s:o, s:{s:s, s:s, s:s}, s:s}",
-		                "canonical_url", pmd_url, "distributions", dists, "last_updated",
-		                latest, "list_on_CSAF_aggregators", 1, "metadata_version", "2.0",
-		                "mirror_on_CSAF_aggregators", 1, "public_openpgp_keys", keys,
-		                "publisher", "category", "coordinator", "name", t.name, "namespace",
-		                t.site, "role", "csaf_trusted_provider");
-	}
-	if (json_array_size(json_object_get(pmd, "public_openpgp_keys")) == 0)
-		json_object_del(pmd, "public_openpgp_keys");
-	s = json_dumps(pmd, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(pmd);
-	if ((rc = write_file(&t, "provider-metadata.json", s, strlen(s))) != 0)
+	if ((rc = mkdirs(tmp, e)) != 0 || (rc = tree_build(&t, now, &pmd_url)) != 0)
 		goto out;
 	/* into place: the old tree goes only once the new one is whole */
 	rm_tree(old);
@@ -918,49 +962,129 @@ int csaf_export_tree(struct db *db, const struct act *act, const char *dir,
 		buf_init(&atom, BUF_MAX_DEFAULT);
 		if ((rc = feeds_atom(db, &atom, e)) == 0) {
 			p = fmt("%s/feed.atom", dir);
-			FILE *f = fopen(p, "wb");
-			if (f == NULL || fwrite(atom.data, 1, atom.len, f) != atom.len ||
-			    fclose(f) != 0)
-				rc = err_set(e, ERR_IO, "%s: cannot write: %s", p, strerror(errno));
+			rc = write_whole(p, atom.data, atom.len, e);
 			free(p);
 		}
 		buf_free(&atom);
 		if (rc == 0 && (rc = feeds_advisories_json(db, &list, e)) == 0) {
 			char *j = json_dumps(list, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			struct buf b;
+			buf_init(&b, BUF_MAX_DEFAULT);
+			buf_printf(&b, "%s\n", j);
 			p = fmt("%s/advisories.json", dir);
-			FILE *f = fopen(p, "wb");
-			if (f == NULL || fwrite(j, 1, strlen(j), f) != strlen(j) || fputc('\n', f) < 0 ||
-			    fclose(f) != 0)
-				rc = err_set(e, ERR_IO, "%s: cannot write: %s", p, strerror(errno));
+			rc = write_whole(p, b.data, b.len, e);
 			free(p);
 			free(j);
+			buf_free(&b);
 			json_decref(list);
 		}
 		if (rc)
 			goto out;
 	}
-	*report = json_pack("{s:s, s:s, s:I, s:I, s:b, s:s}", "dir", dir, "provider_metadata",
+	*report = json_pack("{s:s, s:s, s:I, s:I, s:b, s:[]}", "dir", dir, "provider_metadata",
 	                    pmd_url, "documents", (json_int_t)t.documents, "files",
-	                    (json_int_t)t.files + 2, "signed", t.opts->signer != NULL,
-	                    "tlps", "");
-	{
-		json_t *tl = json_array();
-		json_object_foreach(t.feeds, k, x) json_array_append_new(tl, json_string(k));
-		json_object_set_new(*report, "tlps", tl);
-	}
+	                    (json_int_t)t.files + 2, "signed", t.opts->signer != NULL, "tlps");
+	json_object_foreach(t.feeds, k, x)
+	    json_array_append_new(json_object_get(*report, "tlps"), json_string(k));
 	rc = 0;
 out:
 	if (rc != 0)
 		rm_tree(tmp);
-	free(s);
 	free(pmd_url);
 	free(wk);
 	free(final);
 	free(tmp);
 	free(old);
-	free(t.site);
-	free(t.name);
-	json_decref(t.feeds);
-	json_decref(ids);
+	tree_free(&t);
+	return rc;
+}
+
+/* ---- the public tree, file by file, for the web server ---- */
+
+static int is_year(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[4] == '/';
+}
+
+int csaf_provider_file(struct db *db, const char *path, struct buf *out, const char **type,
+                       struct err *e)
+{
+	struct tree t;
+	char now[32], *pmd_url = NULL;
+	size_t n = strlen(path);
+	json_t *f;
+	int rc;
+
+	*type = "application/json";
+	if (strstr(path, "..") || n > 200)
+		return err_set(e, ERR_NOTFOUND, "no such file in the CSAF tree");
+	/* a document or its hash: render only that advisory */
+	if (strncmp(path, "white/", 6) == 0 && n > 16 && is_year(path + 6) &&
+	    !strchr(path + 11, '/')) {
+		struct db_stmt *st;
+		char file[160], id[64] = "";
+		const char *suffix = strstr(path + 11, ".json");
+		if (suffix == NULL)
+			return err_set(e, ERR_NOTFOUND, "no such file in the CSAF tree");
+		suffix += 5;
+		if (*suffix && strcmp(suffix, ".sha256") && strcmp(suffix, ".sha512"))
+			return err_set(e, ERR_NOTFOUND, "no such file in the CSAF tree");
+		rc = db_prepare(db, "SELECT id FROM advisories WHERE year <= ?1 ORDER BY year, seq",
+		                &st, e);
+		if (rc != 0)
+			return rc;
+		db_bind_int(st, 1, (path[6] - '0') * 1000 + (path[7] - '0') * 100 +
+		                       (path[8] - '0') * 10 + (path[9] - '0'));
+		while ((rc = db_step(st, e)) == DB_ROW) {
+			csaf_filename(db_col_text(st, 0), file, sizeof(file));
+			if (strlen(file) == (size_t)(suffix - (path + 11)) &&
+			    strncmp(file, path + 11, strlen(file)) == 0) {
+				snprintf(id, sizeof(id), "%s", db_col_text(st, 0));
+				break;
+			}
+		}
+		db_done(st);
+		if (rc < 0)
+			return rc;
+		if (id[0] == '\0')
+			return err_set(e, ERR_NOTFOUND, "no such file in the CSAF tree");
+		tree_init(&t, db, NULL, e);
+		t.mem = json_object();
+		rc = tree_document(&t, id);
+		f = json_object_get(t.mem, path);
+		if (rc == 0 && f == NULL)
+			rc = err_set(e, ERR_NOTFOUND, "no such file in the CSAF tree");
+		if (rc == 0) {
+			buf_add(out, json_string_value(f), json_string_length(f));
+			if (*suffix)
+				*type = "text/plain";
+		}
+		tree_free(&t);
+		return rc;
+	}
+	/* a listing or the metadata: the whole public tree */
+	tree_init(&t, db, NULL, e);
+	t.mem = json_object();
+	time_format(time_now(), now, sizeof(now));
+	rc = tree_build(&t, now, &pmd_url);
+	free(pmd_url);
+	if (rc == 0) {
+		f = json_object_get(t.mem, path);
+		if (f == NULL)
+			rc = err_set(e, ERR_NOTFOUND, "no such file in the CSAF tree");
+		else {
+			buf_add(out, json_string_value(f), json_string_length(f));
+			if (n > 4 && strcmp(path + n - 4, ".txt") == 0)
+				*type = "text/plain";
+			else if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
+				*type = "text/csv";
+			else if (strstr(path, ".sha"))
+				*type = "text/plain";
+		}
+	}
+	tree_free(&t);
 	return rc;
 }

@@ -67,4 +67,15 @@ struct csaf_tree_opts {
 int csaf_export_tree(struct db *db, const struct act *act, const char *dir,
                      const struct csaf_tree_opts *opts, json_t **report, struct err *e);
 
+/* One file of the public provider tree (TLP:CLEAR documents, no signatures), with the bytes
+ * `csaf export` writes under .well-known/csaf/, for the web server to serve. path is relative
+ * to .well-known/csaf/: "provider-metadata.json", "white/2019/ncsc-2019-0353.json" (and
+ * ".sha256", ".sha512" beside it), "white/index.txt", "white/changes.csv",
+ * "white/csaf-feed-tlp-white.json" (and its hashes). Appends the bytes to out and sets *type
+ * to the media type. ERR_NOTFOUND for any other path, and for what is not public. A document
+ * renders one advisory; a listing or the metadata renders every public document (cache it
+ * if that is too slow: the bytes change only when an advisory version is published). */
+int csaf_provider_file(struct db *db, const char *path, struct buf *out, const char **type,
+                       struct err *e);
+
 #endif

@@ -959,7 +959,9 @@ static int exposure(struct rep *r, struct err *e)
 
 	json_object_foreach(r->advs, adv, a)
 	{
-		struct scan_stats_opts so = {NULL, adv, NULL, NULL, 0};
+		/* split by kind: the day's total is the same, and the grouping is a column on
+		 * every backend */
+		struct scan_stats_opts so = {NULL, adv, "kind", NULL, 0};
 		json_t *st = NULL, *d;
 		size_t i;
 		int rc = scan_stats(r->db, &(struct act){"report", r->o->asof}, &so, &st, e);

@@ -996,7 +996,8 @@ static int store_systems(struct imp *s, struct err *e)
 		order[i] = (uint32_t)i;
 	/* in key order, so the store's pages are visited once each */
 	qsort_r(order, s->nsys, sizeof(uint32_t), sys_order, s);
-	qsort(s->extra, s->nextra, sizeof(*s->extra), extra_order);
+	if (s->nextra > 1)
+		qsort(s->extra, s->nextra, sizeof(*s->extra), extra_order);
 	for (size_t i = 0; i < s->nsys && rc == 0; i++) {
 		uint32_t k = order[i];
 		size_t lo, hi;
@@ -1018,7 +1019,8 @@ static int store_systems(struct imp *s, struct err *e)
 	if (rc != 0)
 		goto out;
 	/* the daily counts: one row per CVE, day and owner */
-	qsort(dv.v, dv.n, sizeof(*dv.v), daycount_order);
+	if (dv.n > 1)
+		qsort(dv.v, dv.n, sizeof(*dv.v), daycount_order);
 	for (size_t i = 0; i < dv.n && rc == 0;) {
 		size_t j = i;
 		while (j < dv.n && daycount_order(&dv.v[i], &dv.v[j]) == 0)
@@ -1194,7 +1196,8 @@ static int inform_owners(struct imp *s, struct err *e)
 			n++;
 		}
 	}
-	qsort_r(t, n, sizeof(*t), tell_order, s);
+	if (n > 1)
+		qsort_r(t, n, sizeof(*t), tell_order, s);
 	for (size_t i = 0; i < n && rc == 0;) {
 		size_t j = i + 1;
 		while (j < n && t[j].org == t[i].org && t[j].adv == t[i].adv)
@@ -1475,7 +1478,8 @@ static int load_ranks(struct db *db, int64_t at, struct rank **out, size_t *n, s
 		(*n)++;
 	}
 	db_done(st);
-	qsort(*out, *n, sizeof(**out), rank_order);
+	if (*n > 1) /* qsort of an empty (NULL) array is undefined */
+		qsort(*out, *n, sizeof(**out), rank_order);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1813,16 +1817,16 @@ int scan_stats(struct db *db, const struct act *act, const struct scan_stats_opt
 	tally_json(res, &t);
 	json_object_set_new(res, "fixed_after", json_integer(fixed_after));
 	/* the days */
-	group = o->by == NULL                  ? "''"
+	group = o->by == NULL                  ? "'all'"
 	        : strcmp(o->by, "kind") == 0   ? "coalesce(g.kind, 'unmatched')"
 	        : strcmp(o->by, "sector") == 0 ? "coalesce(g.sector, '')"
 	                                       : "d.org_id";
 	snprintf(cveset, sizeof(cveset), CVE_SET, "d", "d");
 	snprintf(sql, sizeof(sql),
 	         "SELECT d.day, %s, sum(d.systems) FROM scan_daily d LEFT JOIN orgs g ON g.id ="
-	         " d.org_id WHERE %s AND %s AND d.day >= ?4 AND d.day <= ?5 GROUP BY d.day, %s"
-	         " ORDER BY d.day, %s",
-	         group, o->org ? "d.org_id = ?1" : "?1 IS NULL", cveset, group, group);
+	         " d.org_id WHERE %s AND %s AND d.day >= ?4 AND d.day <= ?5 GROUP BY 1, 2"
+	         " ORDER BY 1, 2",
+	         group, o->org ? "d.org_id = ?1" : "?1 IS NULL", cveset);
 	if ((rc = db_prepare(db, sql, &st, e)) != 0)
 		goto out;
 	db_bind_text(st, 1, o->org);

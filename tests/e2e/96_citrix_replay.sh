@@ -388,6 +388,7 @@ assert not p.bad and not p.stack, ("unbalanced", p.bad[:3], p.stack[:3])
 assert p.svg >= 4, "charts: %d" % p.svg
 assert "citrix:adc:&gt;=13.0|&lt;13.0.47.24" in text, "ranges escaped"
 assert "@media print" in text, "print style"
+assert "<tr><td>agency-rvo</td><td>in-time</td><td>2019-12-31T12:05:00Z</td><td>2019-12-27T16:00:00Z</td><td>3,2 dg</td><td>0</td><td>answer:switched-off</td></tr>" in text, "every organisation with its time to remedy"
 assert "<script" not in text, "no script"
 PYEOF
 
