@@ -78,14 +78,16 @@ struct pg_db {
 /* The URI with the password left out. */
 static char *pg_redact(const char *uri)
 {
-	const char *scheme = strstr(uri, "://"), *at, *colon;
+	const char *scheme = strstr(uri, "://"), *at, *colon, *slash;
 	struct buf b;
 
 	if (scheme == NULL)
 		return xstrdup(uri);
 	at = strchr(scheme + 3, '@');
 	colon = strchr(scheme + 3, ':');
-	if (at == NULL || colon == NULL || colon > at || strchr(scheme + 3, '/') < at)
+	slash = strchr(scheme + 3, '/');
+	/* user:password@host: the colon before the @, and no / before it */
+	if (at == NULL || colon == NULL || colon > at || (slash && slash < at))
 		return xstrdup(uri);
 	buf_init(&b, 8192);
 	buf_add(&b, uri, (size_t)(colon - uri));

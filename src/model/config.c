@@ -26,6 +26,7 @@ static const struct config_key config_keys[] = {
     {"smtp.connections", 0, "connections used at once to send alerts (1-32, default 4)"},
     {"alert.max_attempts", 0, "delivery attempts before an alert is failed (default 6)"},
     {"webhook.timeout", 0, "seconds a webhook receiver may take (default 10)"},
+    {"alert.lease", 0, "seconds a worker's claim holds when its death cannot be seen (default 300)"},
     {"ack.secret", 1, "key of the acknowledgement links (made when first needed)"},
     {"scan.quiet_days", 0, "days before an address reported from a scan is reported again (default 7)"},
     {"scan.fixed_after", 0, "a scanned system counts as fixed when not seen in this many scans of its source (default 3)"},
@@ -139,6 +140,8 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 	     strcmp(key, "webhook.timeout") == 0) &&
 	    (rc = number_check(key, value, 1, strcmp(key, "smtp.connections") == 0 ? 32 : 100, e)) !=
 		    0)
+		return rc;
+	if (strcmp(key, "alert.lease") == 0 && (rc = number_check(key, value, 10, 86400, e)) != 0)
 		return rc;
 	if (strcmp(key, "site.url") == 0 && strncmp(value, "http://", 7) != 0 &&
 	    strncmp(value, "https://", 8) != 0)
