@@ -1002,26 +1002,34 @@ static size_t range_key_intervals(const struct range *r, struct key_interval *ou
 	return m;
 }
 
-/* Orders affected rows by organisation, product, then version. */
+/* One hit of advisory_affected, with what it is sorted by. */
+struct affected_hit {
+	char *org;
+	const char *product;
+	unsigned char key[VERSION_KEY_MAX];
+	size_t keylen;
+	json_t *row;
+};
+
+struct affected_hits {
+	struct affected_hit *v;
+	size_t n, cap;
+};
+
+/* Orders hits by organisation, product, then version (by key: no string parsing). */
 static int affected_cmp(const void *pa, const void *pb)
 {
-	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	static const char *const keys[] = {"org", "product"};
-	int c;
+	const struct affected_hit *a = pa, *b = pb;
+	int c = strcmp(a->org, b->org);
 
-	for (size_t i = 0; i < 2; i++) {
-		c = strcmp(json_string_value(json_object_get(a, keys[i])),
-			   json_string_value(json_object_get(b, keys[i])));
-		if (c)
-			return c;
-	}
-	return version_compare(json_string_value(json_object_get(a, "version")),
-			       json_string_value(json_object_get(b, "version")));
+	if (c == 0)
+		c = strcmp(a->product, b->product);
+	return c ? c : version_key_cmp(a->key, a->keylen, b->key, b->keylen);
 }
 
 static int affected_interval(struct db *db, const struct advisory_version *v, size_t i,
-			     const struct range *r, const struct key_interval *ki, json_t *rows,
-			     struct err *e)
+			     const struct range *r, const struct key_interval *ki,
+			     struct affected_hits *hits, struct err *e)
 {
 	static const char *const sql[] = {
 		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
@@ -1051,15 +1059,25 @@ static int affected_interval(struct db *db, const struct advisory_version *v, si
 		const unsigned char *key = db_col_blob(st, 4, &klen);
 		const char *version = db_col_text(st, 3);
 
-		if (!range_contains_key(r, key, klen) || is_fixed(v, v->affects[i].product, version))
+		struct affected_hit *h;
+
+		if (!range_contains_key(r, key, klen) || is_fixed(v, v->affects[i].product, version) ||
+		    klen > VERSION_KEY_MAX)
 			continue;
-		json_array_append_new(rows,
-				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "org",
-						db_col_text(st, 0), "name", db_col_text(st, 1), "kind",
-						db_col_text(st, 2), "product", v->affects[i].product,
-						"version", version, "count",
-						(json_int_t)db_col_int(st, 5), "internet_facing",
-						(int)db_col_int(st, 6)));
+		if (hits->n == hits->cap) {
+			hits->cap = hits->cap ? 2 * hits->cap : 256;
+			hits->v = xreallocarray(hits->v, hits->cap, sizeof(*hits->v));
+		}
+		h = &hits->v[hits->n++];
+		h->org = xstrdup(db_col_text(st, 0));
+		h->product = v->affects[i].product;
+		memcpy(h->key, key, klen);
+		h->keylen = klen;
+		h->row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "org", h->org, "name",
+				   db_col_text(st, 1), "kind", db_col_text(st, 2), "product",
+				   v->affects[i].product, "version", version, "count",
+				   (json_int_t)db_col_int(st, 5), "internet_facing",
+				   (int)db_col_int(st, 6));
 	}
 	db_done(st);
 	return rc < 0 ? rc : 0;
@@ -1067,11 +1085,9 @@ static int affected_interval(struct db *db, const struct advisory_version *v, si
 
 int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out, struct err *e)
 {
-	json_t **sorted;
-	size_t n;
+	struct affected_hits hits = {NULL, 0, 0};
 	int rc = 0;
 
-	*out = json_array();
 	for (size_t i = 0; rc == 0 && i < v->naffects; i++) {
 		struct key_interval *ki;
 		struct range r;
@@ -1082,24 +1098,21 @@ int advisory_affected(struct db *db, const struct advisory_version *v, json_t **
 		ki = xcalloc(r.n + 2, sizeof(*ki));
 		nki = range_key_intervals(&r, ki);
 		for (size_t k = 0; rc == 0 && k < nki; k++)
-			rc = affected_interval(db, v, i, &r, &ki[k], *out, e);
+			rc = affected_interval(db, v, i, &r, &ki[k], &hits, e);
 		free(ki);
 		range_free(&r);
 	}
-	if (rc != 0) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
 	/* one list, by organisation, whatever order the intervals were read in */
-	n = json_array_size(*out);
-	sorted = xcalloc(n + 1, sizeof(*sorted));
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = json_incref(json_array_get(*out, i));
-	qsort(sorted, n, sizeof(*sorted), affected_cmp);
-	json_array_clear(*out);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(*out, sorted[i]);
-	free(sorted);
-	return 0;
+	if (rc == 0 && hits.n > 1)
+		qsort(hits.v, hits.n, sizeof(*hits.v), affected_cmp);
+	*out = rc == 0 ? json_array() : NULL;
+	for (size_t i = 0; i < hits.n; i++) {
+		if (*out)
+			json_array_append_new(*out, hits.v[i].row);
+		else
+			json_decref(hits.v[i].row);
+		free(hits.v[i].org);
+	}
+	free(hits.v);
+	return rc;
 }
