@@ -836,8 +836,9 @@ static void gen_database(const struct params *pr, const char *path)
 	sq_exec(g.h, index_sql);
 	free(index_sql);
 	if (pr->extra_index) /* an experiment: see docs/performance.md */
-		sq_exec(g.h, "CREATE INDEX IF NOT EXISTS inventory_match ON inventory (product, vkey,"
-		             " org_id, version, count, internet_facing)");
+		sq_exec(g.h,
+		        "CREATE INDEX IF NOT EXISTS inventory_match ON inventory (product, vkey,"
+		        " org_id, version, count, internet_facing)");
 
 	/* the SQL side's view of the ranges: one row per interval of every stored range */
 	sq_exec(g.h,

@@ -145,7 +145,8 @@ int main(int argc, char **argv)
 	}
 	cmd = command_find(nrest, rest, &used);
 	if (cmd == NULL) {
-		fprintf(stderr, "baken: unknown command '%s'; `baken --help` lists them\n", rest[0]);
+		fprintf(stderr, "baken: unknown command '%s'; `baken --help` lists them\n",
+		        rest[0]);
 		status = 2;
 		goto out;
 	}
@@ -165,13 +166,13 @@ int main(int argc, char **argv)
 		c.at_given = 1;
 	}
 	rc = opt_parse(nrest - used, rest + used, cmd->opts, cmd->matrix ? is_matrix_flag : NULL,
-		       &c.opts, &c.err);
+	               &c.opts, &c.err);
 	if (rc == 0 && (c.opts.noperands < (size_t)cmd->min ||
-			(cmd->max >= 0 && c.opts.noperands > (size_t)cmd->max)))
+	                (cmd->max >= 0 && c.opts.noperands > (size_t)cmd->max)))
 		rc = err_set(&c.err, ERR_USAGE, "wrong number of operands");
 	if (rc == ERR_USAGE) {
 		fprintf(stderr, "baken %s: %s\nusage: baken %s %s\n", cmd->words, c.err.msg,
-			cmd->words, cmd->usage);
+		        cmd->words, cmd->usage);
 		status = 2;
 		goto out;
 	}

@@ -171,12 +171,13 @@ int cmd_advisory_publish(struct cli_ctx *c)
 		return rc;
 	advisory_version_label(num, label, sizeof(label));
 	cli_print_object(c,
-			 json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "id", id, "version",
-				   label, "state", "published", "material", material, "organisations",
-				   (json_int_t)n.organisations, "email", (json_int_t)n.email,
-				   "webhook", (json_int_t)n.webhook, "call", (json_int_t)n.call),
-			 (const char *const[]){"id", "version", "state", "material", "organisations",
-					       "email", "webhook", "call", NULL});
+	                 json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "id", id, "version",
+	                           label, "state", "published", "material", material,
+	                           "organisations", (json_int_t)n.organisations, "email",
+	                           (json_int_t)n.email, "webhook", (json_int_t)n.webhook, "call",
+	                           (json_int_t)n.call),
+	                 (const char *const[]){"id", "version", "state", "material",
+	                                       "organisations", "email", "webhook", "call", NULL});
 	return 0;
 }
 

@@ -22,15 +22,16 @@ static int alert_id(struct cli_ctx *c, long *out)
 		return rc;
 	*out = strtol(s, &end, 10);
 	if (*s == '\0' || *end || *out <= 0)
-		return err_set(&c->err, ERR_INPUT, "bad alert \"%s\": expected its number, as in"
-						   " `baken alert list`",
-			       s);
+		return err_set(&c->err, ERR_INPUT,
+		               "bad alert \"%s\": expected its number, as in"
+		               " `baken alert list`",
+		               s);
 	return 0;
 }
 
 /* A filter value in canonical lower case, or NULL; ERR_INPUT when not one of allowed. */
 static int enum_filter(struct cli_ctx *c, const char *name, const char *const *allowed,
-		       const char **out)
+                       const char **out)
 {
 	const char *v = opt_get(&c->opts, name);
 
@@ -46,19 +47,19 @@ static int enum_filter(struct cli_ctx *c, const char *name, const char *const *a
 }
 
 const struct opt_spec cmd_alert_list_opts[] = {
-	{"advisory", OPT_VALUE, "ID", "only this advisory"},
-	{"version", OPT_VALUE, "V", "only this version (with --advisory)"},
-	{"org", OPT_VALUE, "ORG", "only this organisation"},
-	{"channel", OPT_VALUE, "C", "email, webhook or call"},
-	{"state", OPT_VALUE, "S", "queued, sent, delivered, acknowledged, failed, cancelled"},
-	{NULL, 0, NULL, NULL},
+    {"advisory", OPT_VALUE, "ID", "only this advisory"},
+    {"version", OPT_VALUE, "V", "only this version (with --advisory)"},
+    {"org", OPT_VALUE, "ORG", "only this organisation"},
+    {"channel", OPT_VALUE, "C", "email, webhook or call"},
+    {"state", OPT_VALUE, "S", "queued, sent, delivered, acknowledged, failed, cancelled"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_alert_list(struct cli_ctx *c)
 {
 	static const char *const channels[] = {"email", "webhook", "call", NULL};
 	static const char *const states[] = {"queued", "sent",      "delivered", "acknowledged",
-					     "failed", "cancelled", NULL};
+	                                     "failed", "cancelled", NULL};
 	struct alert_filter f = {0};
 	json_t *rows = NULL;
 	int rc;
@@ -74,15 +75,15 @@ int cmd_alert_list(struct cli_ctx *c)
 	rc = cli_finish(c, alert_list(c->db, &f, &rows, &c->err));
 	if (rc == 0)
 		cli_print_rows(c, rows,
-			       (const char *const[]){"alert", "advisory", "version", "org", "channel",
-						     "address", "state", "attempts", "last_error",
-						     NULL});
+		               (const char *const[]){"alert", "advisory", "version", "org",
+		                                     "channel", "address", "state", "attempts",
+		                                     "last_error", NULL});
 	return rc;
 }
 
 const struct opt_spec cmd_alert_status_opts[] = {
-	{"advisory", OPT_VALUE, "ID", "only this advisory"},
-	{NULL, 0, NULL, NULL},
+    {"advisory", OPT_VALUE, "ID", "only this advisory"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_alert_status(struct cli_ctx *c)
@@ -95,10 +96,10 @@ int cmd_alert_status(struct cli_ctx *c)
 	rc = cli_finish(c, alert_status(c->db, opt_get(&c->opts, "advisory"), &rows, &c->err));
 	if (rc == 0)
 		cli_print_rows(c, rows,
-			       (const char *const[]){"advisory", "version", "alerted", "delivered",
-						     "acknowledged", "to_call", "called", "pending",
-						     "failed", "first_delivery_s", "last_delivery_s",
-						     NULL});
+		               (const char *const[]){"advisory", "version", "alerted", "delivered",
+		                                     "acknowledged", "to_call", "called", "pending",
+		                                     "failed", "first_delivery_s",
+		                                     "last_delivery_s", NULL});
 	return rc;
 }
 
@@ -114,16 +115,16 @@ int cmd_alert_deliver(struct cli_ctx *c)
 	if ((rc = alert_deliver(c->db, &c->act, &st, &c->err)) != 0)
 		return rc;
 	cli_print_object(c,
-			 json_pack("{s:I, s:I, s:I}", "delivered", (json_int_t)st.delivered,
-				   "retrying", (json_int_t)st.retrying, "failed",
-				   (json_int_t)st.failed),
-			 (const char *const[]){"delivered", "retrying", "failed", NULL});
+	                 json_pack("{s:I, s:I, s:I}", "delivered", (json_int_t)st.delivered,
+	                           "retrying", (json_int_t)st.retrying, "failed",
+	                           (json_int_t)st.failed),
+	                 (const char *const[]){"delivered", "retrying", "failed", NULL});
 	return 0;
 }
 
 const struct opt_spec cmd_alert_ack_opts[] = {
-	{"token", OPT_VALUE, "T", "the token of the link in the mail"},
-	{NULL, 0, NULL, NULL},
+    {"token", OPT_VALUE, "T", "the token of the link in the mail"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_alert_ack(struct cli_ctx *c)
@@ -138,15 +139,14 @@ int cmd_alert_ack(struct cli_ctx *c)
 	if ((rc = cli_open(c)) != 0)
 		return rc;
 	rc = token ? alert_ack_token(c->db, &c->act, token, &o, &c->err)
-		   : alert_ack(c->db, &c->act, id, &o, &c->err);
+	           : alert_ack(c->db, &c->act, id, &o, &c->err);
 	rc = cli_finish(c, rc);
 	if (rc != 0) {
 		json_decref(o);
 		return rc;
 	}
-	cli_print_object(c, o,
-			 (const char *const[]){"alert", "org", "state", "acked_at", "acked_by",
-					       NULL});
+	cli_print_object(
+	    c, o, (const char *const[]){"alert", "org", "state", "acked_at", "acked_by", NULL});
 	return 0;
 }
 
@@ -161,15 +161,15 @@ int cmd_alert_retry(struct cli_ctx *c)
 		return rc;
 	rc = cli_finish(c, alert_retry(c->db, &c->act, id, &c->err));
 	if (rc == 0)
-		cli_print_object(c, json_pack("{s:I, s:s}", "alert", (json_int_t)id, "state",
-					      "queued"),
-				 (const char *const[]){"alert", "state", NULL});
+		cli_print_object(
+		    c, json_pack("{s:I, s:s}", "alert", (json_int_t)id, "state", "queued"),
+		    (const char *const[]){"alert", "state", NULL});
 	return rc;
 }
 
 const struct opt_spec cmd_call_list_opts[] = {
-	{"all", OPT_FLAG, NULL, "also the calls that are done"},
-	{NULL, 0, NULL, NULL},
+    {"all", OPT_FLAG, NULL, "also the calls that are done"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_call_list(struct cli_ctx *c)
@@ -182,9 +182,9 @@ int cmd_call_list(struct cli_ctx *c)
 	rc = cli_finish(c, call_list(c->db, opt_has(&c->opts, "all"), &rows, &c->err));
 	if (rc == 0)
 		cli_print_rows(c, rows,
-			       (const char *const[]){"alert", "advisory", "version", "org", "name",
-						     "call_first", "attempts", "claimed_by", "state",
-						     "outcome", NULL});
+		               (const char *const[]){"alert", "advisory", "version", "org", "name",
+		                                     "call_first", "attempts", "claimed_by",
+		                                     "state", "outcome", NULL});
 	return rc;
 }
 
@@ -199,16 +199,16 @@ int cmd_call_claim(struct cli_ctx *c)
 		return rc;
 	rc = cli_finish(c, call_claim(c->db, &c->act, id, &c->err));
 	if (rc == 0)
-		cli_print_object(c, json_pack("{s:I, s:s}", "alert", (json_int_t)id, "claimed_by",
-					      c->act.actor),
-				 (const char *const[]){"alert", "claimed_by", NULL});
+		cli_print_object(
+		    c, json_pack("{s:I, s:s}", "alert", (json_int_t)id, "claimed_by", c->act.actor),
+		    (const char *const[]){"alert", "claimed_by", NULL});
 	return rc;
 }
 
 const struct opt_spec cmd_call_done_opts[] = {
-	{"outcome", OPT_VALUE, "O", "reached, voicemail, no-answer or wrong-number"},
-	{"note", OPT_VALUE, "N", "what was said or agreed"},
-	{NULL, 0, NULL, NULL},
+    {"outcome", OPT_VALUE, "O", "reached, voicemail, no-answer or wrong-number"},
+    {"note", OPT_VALUE, "N", "what was said or agreed"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_call_done(struct cli_ctx *c)
@@ -220,12 +220,12 @@ int cmd_call_done(struct cli_ctx *c)
 	if ((rc = alert_id(c, &id)) != 0 || (rc = cli_required(c, "outcome", &outcome)) != 0 ||
 	    (rc = cli_open(c)) != 0)
 		return rc;
-	rc = cli_finish(c, call_done(c->db, &c->act, id, outcome, opt_get(&c->opts, "note"),
-				     &c->err));
+	rc = cli_finish(c,
+	                call_done(c->db, &c->act, id, outcome, opt_get(&c->opts, "note"), &c->err));
 	if (rc == 0)
-		cli_print_object(c, json_pack("{s:I, s:s}", "alert", (json_int_t)id, "outcome",
-					      outcome),
-				 (const char *const[]){"alert", "outcome", NULL});
+		cli_print_object(
+		    c, json_pack("{s:I, s:s}", "alert", (json_int_t)id, "outcome", outcome),
+		    (const char *const[]){"alert", "outcome", NULL});
 	return rc;
 }
 
@@ -256,9 +256,9 @@ static void worker_on_signal(int sig)
 }
 
 const struct opt_spec cmd_worker_opts[] = {
-	{"interval", OPT_VALUE, "SECONDS", "pause between rounds (default 5)"},
-	{"once", OPT_FLAG, NULL, "one round, then stop"},
-	{NULL, 0, NULL, NULL},
+    {"interval", OPT_VALUE, "SECONDS", "pause between rounds (default 5)"},
+    {"once", OPT_FLAG, NULL, "one round, then stop"},
+    {NULL, 0, NULL, NULL},
 };
 
 int cmd_worker(struct cli_ctx *c)
@@ -273,7 +273,7 @@ int cmd_worker(struct cli_ctx *c)
 		interval = strtol(iv, &end, 10);
 		if (*iv == '\0' || *end || interval < 1 || interval > 3600)
 			return err_set(&c->err, ERR_INPUT,
-				       "--interval \"%s\": expected 1 to 3600 seconds", iv);
+			               "--interval \"%s\": expected 1 to 3600 seconds", iv);
 	}
 	if ((rc = db_open(c->db_path, 0, &c->db, &c->err)) != 0)
 		return rc;
@@ -294,7 +294,7 @@ int cmd_worker(struct cli_ctx *c)
 			fprintf(stderr, "baken worker: %s\n", c->err.msg);
 		else if (st.delivered || st.retrying || st.failed)
 			fprintf(stderr, "baken worker: %ld delivered, %ld retrying, %ld failed\n",
-				st.delivered, st.retrying, st.failed);
+			        st.delivered, st.retrying, st.failed);
 		if (opt_has(&c->opts, "once"))
 			return rc;
 		for (long i = 0; i < interval * 10 && !worker_stop; i++)

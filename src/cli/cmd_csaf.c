@@ -69,8 +69,8 @@ int cmd_csaf_export(struct cli_ctx *c)
 	rc = cli_finish(c, csaf_export_tree(c->db, &c->act, dir, &o, &report, &c->err));
 	if (rc == 0)
 		cli_print_object(c, report,
-		                 (const char *const[]){"dir", "provider_metadata", "documents", "files",
-		                                       "signed", "tlps", NULL});
+		                 (const char *const[]){"dir", "provider_metadata", "documents",
+		                                       "files", "signed", "tlps", NULL});
 out:
 	pgp_signer_close(pgp);
 	free(key);

@@ -16,8 +16,8 @@ int cmd_import_csaf(struct cli_ctx *c)
 
 	if ((rc = cli_open(c)) != 0)
 		return rc;
-	rc = cli_finish(c, import_csaf(c->db, &c->act, c->opts.operands, c->opts.noperands, &rows,
-	                               &c->err));
+	rc = cli_finish(
+	    c, import_csaf(c->db, &c->act, c->opts.operands, c->opts.noperands, &rows, &c->err));
 	if (rc != 0)
 		return rc;
 	json_array_foreach(rows, i, r)
@@ -40,8 +40,8 @@ int cmd_import_cve(struct cli_ctx *c)
 
 	if ((rc = cli_open(c)) != 0)
 		return rc;
-	rc = cli_finish(c, import_cve(c->db, &c->act, c->opts.operands, c->opts.noperands, &res,
-	                              &c->err));
+	rc = cli_finish(
+	    c, import_cve(c->db, &c->act, c->opts.operands, c->opts.noperands, &res, &c->err));
 	if (rc != 0)
 		return rc;
 	if (c->json) {
@@ -110,9 +110,9 @@ int cmd_import_kev(struct cli_ctx *c)
 	if (json_array_size(shown)) {
 		putchar('\n');
 		cli_print_rows(c, shown,
-		               (const char *const[]){"cve", "vendor_project", "product", "date_added",
-		                                     "new", "runs", "match", "organisations",
-		                                     "products", "advisories", NULL});
+		               (const char *const[]){
+		                   "cve", "vendor_project", "product", "date_added", "new", "runs",
+		                   "match", "organisations", "products", "advisories", NULL});
 	} else
 		json_decref(shown);
 	json_decref(res);

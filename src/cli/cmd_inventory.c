@@ -42,12 +42,12 @@ int cmd_inventory_add(struct cli_ctx *c)
 		struct product_ref ref;
 		product_parse(r.product, &ref, NULL);
 		cli_print_object(c,
-				 json_pack("{s:s, s:s, s:s, s:I, s:b}", "org", r.org, "product",
-					   ref.name, "version", r.version ? r.version : ref.version,
-					   "count", (json_int_t)r.count, "internet_facing",
-					   r.internet_facing),
-				 (const char *const[]){"org", "product", "version", "count",
-						       "internet_facing", NULL});
+		                 json_pack("{s:s, s:s, s:s, s:I, s:b}", "org", r.org, "product",
+		                           ref.name, "version", r.version ? r.version : ref.version,
+		                           "count", (json_int_t)r.count, "internet_facing",
+		                           r.internet_facing),
+		                 (const char *const[]){"org", "product", "version", "count",
+		                                       "internet_facing", NULL});
 	}
 	return rc;
 }

@@ -21,8 +21,8 @@ static void opt_push(struct opts *o, const char *name, const char *value)
 	o->n++;
 }
 
-int opt_parse(int argc, char **argv, const struct opt_spec *specs,
-	      int (*extra)(const char *name), struct opts *out, struct err *e)
+int opt_parse(int argc, char **argv, const struct opt_spec *specs, int (*extra)(const char *name),
+              struct opts *out, struct err *e)
 {
 	static const struct opt_spec extra_spec = {"", OPT_VALUE, "VALUE", ""};
 
@@ -63,7 +63,8 @@ int opt_parse(int argc, char **argv, const struct opt_spec *specs,
 		}
 		if (i + 1 >= argc || (strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2])) {
 			opt_free(out);
-			return err_set(e, ERR_USAGE, "option --%s needs a value (%s)", name, s->arg);
+			return err_set(e, ERR_USAGE, "option --%s needs a value (%s)", name,
+			               s->arg);
 		}
 		opt_push(out, name, argv[++i]);
 		if (s->kind == OPT_LIST)

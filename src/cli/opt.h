@@ -11,12 +11,16 @@
 
 #include <stddef.h>
 
-enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_LIST };
+enum opt_kind {
+	OPT_FLAG,
+	OPT_VALUE,
+	OPT_LIST
+};
 
 struct opt_spec {
 	const char *name; /* without the dashes */
 	enum opt_kind kind;
-	const char *arg;  /* name of the argument in help, e.g. "ORG" */
+	const char *arg; /* name of the argument in help, e.g. "ORG" */
 	const char *help;
 };
 
@@ -35,8 +39,8 @@ struct opts {
 /* Parses argv (the arguments after the command's words) against specs (terminated by a
  * {NULL} entry). extra, when not NULL, accepts more value options by name (the
  * classification matrix). Returns 0 or ERR_USAGE with a message naming the option. */
-int opt_parse(int argc, char **argv, const struct opt_spec *specs,
-	      int (*extra)(const char *name), struct opts *out, struct err *e);
+int opt_parse(int argc, char **argv, const struct opt_spec *specs, int (*extra)(const char *name),
+              struct opts *out, struct err *e);
 void opt_free(struct opts *o);
 
 /* The last value given for name, or NULL. */

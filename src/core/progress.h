@@ -8,9 +8,9 @@
 
 struct progress {
 	const char *label;
-	int64_t total;   /* bytes or rows to do */
+	int64_t total;    /* bytes or rows to do */
 	int64_t drawn_ms; /* when it was last drawn */
-	int on;          /* drawing at all */
+	int on;           /* drawing at all */
 };
 
 /* Starts a bar for total units; it stays off when stderr is no terminal or total < min. */

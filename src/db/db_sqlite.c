@@ -260,10 +260,10 @@ int db_sqlite_open(const char *path, int create, struct db **out, struct err *e)
 	}
 	sqlite3_busy_timeout(d->h, 10000);
 	sqlite3_extended_result_codes(d->h, 1);
-	rc = sqlite_exec(
-	    &d->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	rc = sqlite_exec(&d->base,
+	                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 	                 " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
-	    e);
+	                 e);
 	if (rc != 0) {
 		err_wrap(e, "%s is not a Baken database: ", path);
 		sqlite_close(&d->base);

@@ -26,9 +26,9 @@ int pgp_clearsign(const char *fpr, const char *text, struct buf *out, struct err
 	gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK);
 	if ((ge = gpgme_get_key(ctx, fpr, &key, 1)) != 0 || key == NULL) {
 		rc = err_set(e, ERR_INPUT,
-			     "signing.key %s: no secret key with that fingerprint in the keyring"
-			     " ($GNUPGHOME): %s",
-			     fpr, gpgme_strerror(ge));
+		             "signing.key %s: no secret key with that fingerprint in the keyring"
+		             " ($GNUPGHOME): %s",
+		             fpr, gpgme_strerror(ge));
 		goto out;
 	}
 	if (!key->can_sign) {
@@ -140,10 +140,9 @@ int pgp_signer_public_key(struct pgp_signer *s, struct buf *out, char *fpr, size
 	size_t n;
 	int rc = 0;
 
-	snprintf(fpr, fprsz, "%s", s->key->subkeys && s->key->subkeys->fpr ? s->key->subkeys->fpr
-	                                                                     : s->fpr);
-	if ((ge = gpgme_data_new(&key)) != 0 ||
-	    (ge = gpgme_op_export(s->ctx, fpr, 0, key)) != 0) {
+	snprintf(fpr, fprsz, "%s",
+	         s->key->subkeys && s->key->subkeys->fpr ? s->key->subkeys->fpr : s->fpr);
+	if ((ge = gpgme_data_new(&key)) != 0 || (ge = gpgme_op_export(s->ctx, fpr, 0, key)) != 0) {
 		gpgme_data_release(key);
 		return err_set(e, ERR_IO, "exporting the public key %s failed: %s", fpr,
 		               gpgme_strerror(ge));
@@ -165,8 +164,7 @@ void pgp_signer_close(struct pgp_signer *s)
 	free(s);
 }
 
-int pgp_detach_sign(const char *fpr, const void *data, size_t len, struct buf *out,
-                    struct err *e)
+int pgp_detach_sign(const char *fpr, const void *data, size_t len, struct buf *out, struct err *e)
 {
 	struct pgp_signer *s;
 	int rc = pgp_signer_open(fpr, &s, e);

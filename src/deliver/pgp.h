@@ -29,7 +29,6 @@ int pgp_signer_public_key(struct pgp_signer *s, struct buf *out, char *fpr, size
 void pgp_signer_close(struct pgp_signer *s);
 
 /* One detached signature with the key fpr: pgp_signer_open, _detach, _close. */
-int pgp_detach_sign(const char *fpr, const void *data, size_t len, struct buf *out,
-                    struct err *e);
+int pgp_detach_sign(const char *fpr, const void *data, size_t len, struct buf *out, struct err *e);
 
 #endif

@@ -185,8 +185,8 @@ static int cpe23_value(const struct ctx *cx, const char *field, const char *raw,
 			if (!is_print(c)) {
 				char cb[8];
 
-				return fail(cx, "bad quoting '\\' + %s in the %s", err_char_name(c, cb),
-				            field);
+				return fail(cx, "bad quoting '\\' + %s in the %s",
+				            err_char_name(c, cb), field);
 			}
 		} else if (c == '*' || c == '?') {
 			v->wild = 1;

@@ -93,8 +93,7 @@ static int rs_write_segs(const struct rs_seg *s, size_t n, struct buf *out)
 }
 
 /* Widens the union given by the points into at most RANGE_MAX_CONSTRAINTS constraints. */
-static int rs_cover(const struct rs_point *p, size_t np, int bottom, struct buf *out,
-                    struct err *e)
+static int rs_cover(const struct rs_point *p, size_t np, int bottom, struct buf *out, struct err *e)
 {
 	struct rs_seg *s = xcalloc(np + 1, sizeof(*s)), *g;
 	size_t ns = 0, ng = 0, i;

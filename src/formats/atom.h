@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 struct atom_entry {
-	const char *id;        /* an IRI: the version's URL */
+	const char *id; /* an IRI: the version's URL */
 	const char *title;
 	const char *link;      /* alternate link (HTML page) */
 	const char *updated;   /* ISO 8601 */

@@ -134,11 +134,24 @@ static void refs_free(struct csaf_ref *r, size_t k)
 
 void csaf_doc_free(struct csaf_doc *d)
 {
-	char **fields[] = {&d->category, &d->title, &d->lang, &d->tlp, &d->tlp_url,
-	                   &d->distribution_text, &d->severity, &d->publisher_category,
-	                   &d->publisher_name, &d->publisher_namespace, &d->publisher_contact,
-	                   &d->id, &d->version, &d->status, &d->initial_release_date,
-	                   &d->current_release_date, &d->generator_name, &d->generator_version,
+	char **fields[] = {&d->category,
+	                   &d->title,
+	                   &d->lang,
+	                   &d->tlp,
+	                   &d->tlp_url,
+	                   &d->distribution_text,
+	                   &d->severity,
+	                   &d->publisher_category,
+	                   &d->publisher_name,
+	                   &d->publisher_namespace,
+	                   &d->publisher_contact,
+	                   &d->id,
+	                   &d->version,
+	                   &d->status,
+	                   &d->initial_release_date,
+	                   &d->current_release_date,
+	                   &d->generator_name,
+	                   &d->generator_version,
 	                   &d->generator_date};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -264,7 +277,7 @@ static char *key_part(const char *name)
 /* "telnet-server-1:0.17-65.el7_6.x86_64" -> name "telnet-server", version "0.17-65.el7_6" */
 static int nevra_split(const char *s, char **name, char **version)
 {
-	static const char *const arches[] = {".x86_64", ".noarch", ".src",    ".i686", ".i386",
+	static const char *const arches[] = {".x86_64",  ".noarch",  ".src",   ".i686",  ".i386",
 	                                     ".aarch64", ".ppc64le", ".ppc64", ".s390x", NULL};
 	char *t = xstrdup(s), *rel, *ver, *colon;
 	size_t n = strlen(t);
@@ -376,7 +389,8 @@ static void product_fill(struct csaf_product *p, json_t *prod, const struct walk
 		if (prodname == NULL && strcmp(leafcat, "product_version") == 0 &&
 		    strrchr(leafname, ':') && strrchr(leafname, ':')[1]) {
 			/* a container image, "repository/name:tag" */
-			nevra_name = xstrndup(leafname, (size_t)(strrchr(leafname, ':') - leafname));
+			nevra_name =
+			    xstrndup(leafname, (size_t)(strrchr(leafname, ':') - leafname));
 			nevra_ver = xstrdup(strrchr(leafname, ':') + 1);
 			prodname = nevra_name;
 			version = nevra_ver;
@@ -555,9 +569,8 @@ static void read_ids_groups(json_t *doc, json_t *o, struct csaf_strv *s)
 	read_ids(o, "product_ids", s);
 	json_array_foreach(json_object_get(o, "group_ids"), i, g)
 	{
-		json_array_foreach(json_object_get(json_object_get(doc, "product_tree"),
-		                                   "product_groups"),
-		                   j, grp)
+		json_array_foreach(
+		    json_object_get(json_object_get(doc, "product_tree"), "product_groups"), j, grp)
 		{
 			if (json_is_string(g) && sget(grp, "group_id") &&
 			    strcmp(sget(grp, "group_id"), json_string_value(g)) == 0)
@@ -586,8 +599,8 @@ static void read_vuln(json_t *doc, json_t *x, struct csaf_vuln *v)
 	read_ids(ps, "known_not_affected", &v->not_affected);
 	read_ids(ps, "under_investigation", &v->investigating);
 	if (json_array_size(json_object_get(x, "remediations")))
-		v->rems = xcalloc(json_array_size(json_object_get(x, "remediations")),
-		                  sizeof(*v->rems));
+		v->rems =
+		    xcalloc(json_array_size(json_object_get(x, "remediations")), sizeof(*v->rems));
 	json_array_foreach(json_object_get(x, "remediations"), i, y)
 	{
 		struct csaf_remediation *r = &v->rems[v->nrems++];
@@ -817,8 +830,9 @@ void csaf_classification(const struct csaf_doc *d, const char **likelihood, cons
 		const char *t = d->notes[i].title;
 		if (t == NULL)
 			continue;
-		if (!*likelihood && (strcasecmp(t, "Kans") == 0 || strcasecmp(t, "Likelihood") == 0 ||
-		                     strcasecmp(t, "Probability") == 0))
+		if (!*likelihood &&
+		    (strcasecmp(t, "Kans") == 0 || strcasecmp(t, "Likelihood") == 0 ||
+		     strcasecmp(t, "Probability") == 0))
 			*likelihood = level_in(d->notes[i].text);
 		if (!*impact && (strcasecmp(t, "Schade") == 0 || strcasecmp(t, "Impact") == 0 ||
 		                 strcasecmp(t, "Damage") == 0))
@@ -951,17 +965,18 @@ json_t *csaf_build(const struct csaf_doc *d)
 
 	/* document */
 	if (d->severity)
-		json_object_set_new(doc, "aggregate_severity", json_pack("{s:s}", "text", d->severity));
+		json_object_set_new(doc, "aggregate_severity",
+		                    json_pack("{s:s}", "text", d->severity));
 	set_str(doc, "category", d->category);
 	json_object_set_new(doc, "csaf_version", json_string("2.0"));
 	if (d->tlp || d->distribution_text) {
 		o = json_object();
 		set_str(o, "text", d->distribution_text);
 		if (d->tlp)
-			json_object_set_new(o, "tlp",
-			                    json_pack("{s:s, s:s}", "label", d->tlp, "url",
-			                              d->tlp_url ? d->tlp_url
-			                                         : "https://www.first.org/tlp/"));
+			json_object_set_new(
+			    o, "tlp",
+			    json_pack("{s:s, s:s}", "label", d->tlp, "url",
+			              d->tlp_url ? d->tlp_url : "https://www.first.org/tlp/"));
 		json_object_set_new(doc, "distribution", o);
 	}
 	set_str(doc, "lang", d->lang);
@@ -1016,9 +1031,9 @@ json_t *csaf_build(const struct csaf_doc *d)
 
 			set_str(x, "cve", v->cve);
 			if (v->cwe_id && v->cwe_name)
-				json_object_set_new(x, "cwe",
-				                    json_pack("{s:s, s:s}", "id", v->cwe_id, "name",
-				                              v->cwe_name));
+				json_object_set_new(
+				    x, "cwe",
+				    json_pack("{s:s, s:s}", "id", v->cwe_id, "name", v->cwe_name));
 			if (v->nnotes)
 				json_object_set_new(x, "notes", build_notes(v->notes, v->nnotes));
 			if (v->fixed.n)

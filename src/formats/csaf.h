@@ -100,9 +100,9 @@ struct csaf_doc {
 /* What one vulnerability says about one product key (csaf_affects). */
 struct csaf_affect {
 	char *key;
-	char *range;              /* union of the affected versions and ranges; NULL when none */
-	int widened;              /* the union was too long and was widened (rangeset_cover) */
-	struct csaf_strv fixed;   /* exact fixed versions */
+	char *range;            /* union of the affected versions and ranges; NULL when none */
+	int widened;            /* the union was too long and was widened (rangeset_cover) */
+	struct csaf_strv fixed; /* exact fixed versions */
 	struct csaf_strv product_ids;
 };
 
@@ -129,11 +129,12 @@ json_t *csaf_build(const struct csaf_doc *d);
 
 void csaf_doc_free(struct csaf_doc *d);
 
-/* Per product key, the union (rangeset_cover: widened when too long) of the ranges and versions of the products the vulnerability
- * lists as affected (known_affected, first_affected, last_affected; a product without version
- * or range counts as every version) and the exact versions it lists as fixed (fixed,
- * first_fixed). Products without a key are left out. *out is malloc'd (csaf_affects_free).
- * Returns 0, or ERR_INPUT when the union of ranges is too large (message names the key). */
+/* Per product key, the union (rangeset_cover: widened when too long) of the ranges and versions of
+ * the products the vulnerability lists as affected (known_affected, first_affected, last_affected;
+ * a product without version or range counts as every version) and the exact versions it lists as
+ * fixed (fixed, first_fixed). Products without a key are left out. *out is malloc'd
+ * (csaf_affects_free). Returns 0, or ERR_INPUT when the union of ranges is too large (message names
+ * the key). */
 int csaf_affects(const struct csaf_doc *d, const struct csaf_vuln *v, struct csaf_affect **out,
                  size_t *n, struct err *e);
 void csaf_affects_free(struct csaf_affect *a, size_t n);

@@ -98,8 +98,7 @@ static int need_enum(struct chk *c, json_t *o, const char *base, const char *k, 
 	for (size_t i = 0; values[i]; i++)
 		if (strcmp(values[i], s) == 0)
 			return 0;
-	return chk_fail(c, ptr(p, sizeof(p), base, "/%s", k), NULL, "\"%.100s\" is not allowed",
-	                s);
+	return chk_fail(c, ptr(p, sizeof(p), base, "/%s", k), NULL, "\"%.100s\" is not allowed", s);
 }
 
 static int need_array(struct chk *c, json_t *o, const char *base, const char *k, int required)
@@ -148,8 +147,8 @@ static int need_strings(struct chk *c, json_t *o, const char *base, const char *
 	return 0;
 }
 
-static const char *const note_categories[] = {"description", "details", "faq", "general",
-                                              "legal_disclaimer", "other", "summary", NULL};
+static const char *const note_categories[] = {"description",      "details", "faq",     "general",
+                                              "legal_disclaimer", "other",   "summary", NULL};
 
 static int check_notes(struct chk *c, json_t *o, const char *base)
 {
@@ -330,8 +329,8 @@ static int64_t date_ns(const char *s)
 
 /* ---- the document ---- */
 
-static const char *const publisher_categories[] = {"coordinator", "discoverer", "other",
-                                                   "translator",  "user",       "vendor", NULL};
+static const char *const publisher_categories[] = {
+    "coordinator", "discoverer", "other", "translator", "user", "vendor", NULL};
 static const char *const statuses[] = {"draft", "final", "interim", NULL};
 static const char *const tlp_labels[] = {"AMBER", "GREEN", "RED", "WHITE", NULL};
 
@@ -416,9 +415,9 @@ static int check_tracking(struct chk *c, json_t *tr, const char *status)
 			goto out;
 		}
 		if (ver_parse(r[i].number, &r[i].v) != 0) {
-			rc = chk_fail(c, ptr(p, sizeof(p), base, "/revision_history/%zu/number", i),
-			              NULL, "\"%.60s\" is neither an integer nor a semantic version",
-			              r[i].number);
+			rc = chk_fail(
+			    c, ptr(p, sizeof(p), base, "/revision_history/%zu/number", i), NULL,
+			    "\"%.60s\" is neither an integer nor a semantic version", r[i].number);
 			goto out;
 		}
 		any_int |= !r[i].v.semver;
@@ -439,9 +438,10 @@ static int check_tracking(struct chk *c, json_t *tr, const char *status)
 			goto out;
 		}
 		if (!draft && r[i].v.major == 0) {
-			rc = chk_fail(c, p, "6.1.18",
-			              "version %s in the revision history of a document in status %s",
-			              r[i].number, status);
+			rc = chk_fail(
+			    c, p, "6.1.18",
+			    "version %s in the revision history of a document in status %s",
+			    r[i].number, status);
 			goto out;
 		}
 		for (size_t j = 0; j < i; j++)
@@ -513,8 +513,8 @@ static int define_product(struct chk *c, json_t *prod, const char *base)
 	id = sget(prod, "product_id");
 	ptr(p, sizeof(p), base, "/product_id");
 	if (json_object_get(c->products, id))
-		return chk_fail(c, p, "6.1.2", "product id \"%s\" is defined twice (first at %s)", id,
-		                json_string_value(json_object_get(c->products, id)));
+		return chk_fail(c, p, "6.1.2", "product id \"%s\" is defined twice (first at %s)",
+		                id, json_string_value(json_object_get(c->products, id)));
 	json_object_set_new(c->products, id, json_string(p));
 	helper = json_object_get(prod, "product_identification_helper");
 	if (helper == NULL)
@@ -555,19 +555,19 @@ static int define_product(struct chk *c, json_t *prod, const char *base)
 				return chk_fail(c, p, "6.1.13", "invalid purl \"%.100s\": no name",
 				                purl);
 			}
-			if (!has_ns && ((size_t)(slash - type) == 5 &&
-			                strncasecmp(type, "maven", 5) == 0)) {
+			if (!has_ns &&
+			    ((size_t)(slash - type) == 5 && strncasecmp(type, "maven", 5) == 0)) {
 				free(path);
-				return chk_fail(c, p, "6.1.13",
-				                "invalid purl \"%.100s\": maven requires a namespace",
-				                purl);
+				return chk_fail(
+				    c, p, "6.1.13",
+				    "invalid purl \"%.100s\": maven requires a namespace", purl);
 			}
-			if (!has_ns && ((size_t)(slash - type) == 5 &&
-			                strncasecmp(type, "swift", 5) == 0)) {
+			if (!has_ns &&
+			    ((size_t)(slash - type) == 5 && strncasecmp(type, "swift", 5) == 0)) {
 				free(path);
-				return chk_fail(c, p, "6.1.13",
-				                "invalid purl \"%.100s\": swift requires a namespace",
-				                purl);
+				return chk_fail(
+				    c, p, "6.1.13",
+				    "invalid purl \"%.100s\": swift requires a namespace", purl);
 			}
 			free(path);
 		}
@@ -587,19 +587,29 @@ static int define_product(struct chk *c, json_t *prod, const char *base)
 					return chk_fail(
 					    c,
 					    ptr(p, sizeof(p), base,
-					        "/product_identification_helper/hashes/%zu/file_hashes/%zu",
+					        "/product_identification_helper/hashes/%zu/"
+					        "file_hashes/%zu",
 					        i, j),
-					    "6.1.25", "there is already a hash with the algorithm %s",
-					    alg);
+					    "6.1.25",
+					    "there is already a hash with the algorithm %s", alg);
 		}
 	}
 	return 0;
 }
 
-static const char *const branch_categories[] = {
-    "architecture",    "host_name",    "language",      "legacy",
-    "patch_level",     "product_family", "product_name", "product_version",
-    "product_version_range", "service_pack", "specification", "vendor", NULL};
+static const char *const branch_categories[] = {"architecture",
+                                                "host_name",
+                                                "language",
+                                                "legacy",
+                                                "patch_level",
+                                                "product_family",
+                                                "product_name",
+                                                "product_version",
+                                                "product_version_range",
+                                                "service_pack",
+                                                "specification",
+                                                "vendor",
+                                                NULL};
 
 /* 6.1.31: the words that make a product_version a range */
 static int version_is_range(const char *name)
@@ -652,8 +662,8 @@ static int check_branches(struct chk *c, json_t *branches, const char *base, int
 			return chk_fail(c, p, NULL, "a branch needs either branches or a product");
 		if (prod && (rc = define_product(c, prod, ptr(q, sizeof(q), p, "/product"))) != 0)
 			return rc;
-		if (sub &&
-		    (rc = check_branches(c, sub, ptr(q, sizeof(q), p, "/branches"), depth + 1)) != 0)
+		if (sub && (rc = check_branches(c, sub, ptr(q, sizeof(q), p, "/branches"),
+		                                depth + 1)) != 0)
 			return rc;
 	}
 	return 0;
@@ -717,7 +727,8 @@ static int rel_reaches(json_t *rels, const char *from, const char *target, int d
 	json_array_foreach(rels, i, r)
 	{
 		const char *id = sget(json_object_get(r, "full_product_name"), "product_id");
-		const char *a = sget(r, "product_reference"), *b = sget(r, "relates_to_product_reference");
+		const char *a = sget(r, "product_reference"),
+		           *b = sget(r, "relates_to_product_reference");
 		if (id == NULL || strcmp(id, from) != 0)
 			continue;
 		if ((a && strcmp(a, target) == 0) || (b && strcmp(b, target) == 0))
@@ -748,9 +759,9 @@ static int check_product_tree(struct chk *c, json_t *tree)
 		return rc;
 	json_array_foreach(json_object_get(tree, "full_product_names"), i, x)
 	{
-		if ((rc = define_product(c, x,
-		                         ptr(p, sizeof(p), "/product_tree/full_product_names",
-		                             "/%zu", i))) != 0)
+		if ((rc = define_product(
+		         c, x, ptr(p, sizeof(p), "/product_tree/full_product_names", "/%zu", i))) !=
+		    0)
 			return rc;
 	}
 	if ((rc = need_array(c, tree, "/product_tree", "relationships", 0)) != 0)
@@ -797,12 +808,15 @@ static int check_product_tree(struct chk *c, json_t *tree)
 		if ((rc = ref_product(c, json_object_get(x, "product_reference"),
 		                      ptr(p, sizeof(p), base, "/product_reference"))) != 0 ||
 		    (rc = ref_product(c, json_object_get(x, "relates_to_product_reference"),
-		                      ptr(p, sizeof(p), base, "/relates_to_product_reference"))) != 0)
+		                      ptr(p, sizeof(p), base, "/relates_to_product_reference"))) !=
+		        0)
 			return rc;
 		if (rel_reaches(json_object_get(tree, "relationships"), id, id, 0))
 			return chk_fail(c, ptr(p, sizeof(p), base, "/relates_to_product_reference"),
-			                "6.1.3", "circular reference: product \"%.100s\" refers to "
-			                "itself", id);
+			                "6.1.3",
+			                "circular reference: product \"%.100s\" refers to "
+			                "itself",
+			                id);
 	}
 	return 0;
 }
@@ -810,8 +824,9 @@ static int check_product_tree(struct chk *c, json_t *tree)
 /* ---- vulnerabilities ---- */
 
 static const char *const status_lists[] = {
-    "first_affected", "known_affected",     "last_affected", "known_not_affected",
-    "first_fixed",    "fixed",              "recommended",   "under_investigation", NULL};
+    "first_affected",     "known_affected",      "last_affected",
+    "known_not_affected", "first_fixed",         "fixed",
+    "recommended",        "under_investigation", NULL};
 /* the group of each list for 6.1.6: 1 affected, 2 not affected, 3 fixed, 0 none,
  * 4 under investigation */
 static const int status_group[] = {1, 1, 1, 2, 3, 3, 0, 4};
@@ -839,15 +854,17 @@ static void collect_ids(struct chk *c, json_t *o, const char *k, json_t *set)
 
 static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 {
-	static const char *const rem_categories[] = {"mitigation", "no_fix_planned",
-	                                             "none_available", "vendor_fix", "workaround",
-	                                             NULL};
+	static const char *const rem_categories[] = {
+	    "mitigation", "no_fix_planned", "none_available", "vendor_fix", "workaround", NULL};
 	static const char *const threat_categories[] = {"exploit_status", "impact", "target_set",
 	                                                NULL};
 	static const char *const flag_labels[] = {
-	    "component_not_present", "inline_mitigations_already_exist",
-	    "vulnerable_code_cannot_be_controlled_by_adversary", "vulnerable_code_not_in_execute_path",
-	    "vulnerable_code_not_present", NULL};
+	    "component_not_present",
+	    "inline_mitigations_already_exist",
+	    "vulnerable_code_cannot_be_controlled_by_adversary",
+	    "vulnerable_code_not_in_execute_path",
+	    "vulnerable_code_not_present",
+	    NULL};
 	int security = strcmp(category, "csaf_security_advisory") == 0;
 	int vex = strcmp(category, "csaf_vex") == 0;
 	json_t *ps = json_object_get(v, "product_status"), *x, *seen;
@@ -886,7 +903,8 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 		known = cwe_name(id);
 		if (known && strcmp(known, name) != 0)
 			return chk_fail(c, ptr(p, sizeof(p), base, "/cwe/name"), "6.1.11",
-			                "the name does not match the weakness %s (\"%s\")", id, known);
+			                "the name does not match the weakness %s (\"%s\")", id,
+			                known);
 	}
 	/* product status: references (6.1.1) and contradictions (6.1.6) */
 	if (ps && !json_is_object(ps))
@@ -1004,12 +1022,12 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 				json_array_foreach(vs, m, y)
 				{
 					if (strcmp(json_string_value(y), ver) == 0) {
-						rc = chk_fail(c,
-						              ptr(sp, sizeof(sp), p, "/products/%zu", j),
-						              "6.1.7",
-						              "product is already included in these"
-						              " cvss-versions: %s",
-						              ver);
+						rc = chk_fail(
+						    c, ptr(sp, sizeof(sp), p, "/products/%zu", j),
+						    "6.1.7",
+						    "product is already included in these"
+						    " cvss-versions: %s",
+						    ver);
 						goto out;
 					}
 				}
@@ -1031,10 +1049,9 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 			if (p1 && p2 && strcmp(p1, p2) == 0 &&
 			    ((d1 == NULL && d2 == NULL) ||
 			     (d1 && d2 && date_ns(d1) == date_ns(d2)))) {
-				rc = chk_fail(c, ptr(p, sizeof(p), base, "/involvements/%zu", i),
-				              "6.1.24",
-				              "status for party %s was already given for the same date",
-				              p1);
+				rc = chk_fail(
+				    c, ptr(p, sizeof(p), base, "/involvements/%zu", i), "6.1.24",
+				    "status for party %s was already given for the same date", p1);
 				goto out;
 			}
 		}
@@ -1068,10 +1085,11 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 		json_object_foreach(ids, k, dummy)
 		{
 			if (json_object_get(seen, k)) {
-				rc = chk_fail(c, p, "6.1.33",
-				              "multiple flags with VEX justification codes for product"
-				              " \"%.100s\"",
-				              k);
+				rc = chk_fail(
+				    c, p, "6.1.33",
+				    "multiple flags with VEX justification codes for product"
+				    " \"%.100s\"",
+				    k);
 				json_decref(ids);
 				goto out;
 			}
@@ -1090,13 +1108,14 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 	}
 	if (vex) {
 		json_t *acts;
-		if (ps == NULL || (!json_object_get(ps, "fixed") &&
-		                   !json_object_get(ps, "known_affected") &&
-		                   !json_object_get(ps, "known_not_affected") &&
-		                   !json_object_get(ps, "under_investigation"))) {
-			rc = chk_fail(c, base, "6.1.27.7",
-			              "needs at least one of fixed, known_affected, known_not_affected,"
-			              " under_investigation");
+		if (ps == NULL ||
+		    (!json_object_get(ps, "fixed") && !json_object_get(ps, "known_affected") &&
+		     !json_object_get(ps, "known_not_affected") &&
+		     !json_object_get(ps, "under_investigation"))) {
+			rc = chk_fail(
+			    c, base, "6.1.27.7",
+			    "needs at least one of fixed, known_affected, known_not_affected,"
+			    " under_investigation");
 			goto out;
 		}
 		if (!sget(v, "cve") && !json_object_get(v, "ids")) {
@@ -1106,7 +1125,9 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 		/* 6.1.27.9: an impact statement for each product known not affected */
 		acts = json_object();
 		json_array_foreach(json_object_get(v, "flags"), i, x)
-		    collect_ids(c, x, "product_ids", acts);
+		{
+			collect_ids(c, x, "product_ids", acts);
+		}
 		json_array_foreach(json_object_get(v, "threats"), i, x)
 		{
 			if (sget(x, "category") && strcmp(sget(x, "category"), "impact") == 0)
@@ -1127,14 +1148,16 @@ static int check_vuln(struct chk *c, json_t *v, size_t vi, const char *category)
 		/* 6.1.27.10: an action statement for each product known affected */
 		acts = json_object();
 		json_array_foreach(json_object_get(v, "remediations"), i, x)
-		    collect_ids(c, x, "product_ids", acts);
+		{
+			collect_ids(c, x, "product_ids", acts);
+		}
 		json_array_foreach(json_object_get(ps, "known_affected"), i, x)
 		{
 			if (!json_object_get(acts, json_string_value(x))) {
 				json_decref(acts);
 				rc = chk_fail(c,
-				              ptr(p, sizeof(p), base, "/product_status/known_affected/%zu",
-				                  i),
+				              ptr(p, sizeof(p), base,
+				                  "/product_status/known_affected/%zu", i),
 				              "6.1.27.10", "no suitable action statement found");
 				goto out;
 			}
@@ -1170,13 +1193,14 @@ static int check_lang(struct chk *c, const char *path, const char *tag)
 	if (n < 2 || n > 8 || (p[n] && p[n] != '-'))
 		goto bad;
 	if (n == 2) {
-		char two[3] = {(char)tolower((unsigned char)p[0]), (char)tolower((unsigned char)p[1]),
-		               0};
+		char two[3] = {(char)tolower((unsigned char)p[0]),
+		               (char)tolower((unsigned char)p[1]), 0};
 		const char *hit = strstr(iso639_1, two);
 		if (hit == NULL || (hit != iso639_1 && hit[-1] != ' ') || (hit[2] && hit[2] != ' '))
-			return chk_fail(c, path, "6.1.12",
-			                "\"%.40s\" is not a valid language tag (unknown language \"%s\")",
-			                tag, two);
+			return chk_fail(
+			    c, path, "6.1.12",
+			    "\"%.40s\" is not a valid language tag (unknown language \"%s\")", tag,
+			    two);
 	}
 	p += n;
 subtags:
@@ -1209,13 +1233,21 @@ static void squash(const char *s, char *out, size_t outsz)
 
 static int check_category(struct chk *c, const char *cat)
 {
-	static const char *const profiles[] = {"csaf_base", "csaf_security_incident_response",
+	static const char *const profiles[] = {"csaf_base",
+	                                       "csaf_security_incident_response",
 	                                       "csaf_informational_advisory",
-	                                       "csaf_security_advisory", "csaf_vex", NULL};
-	static const char *const prohibited[] = {
-	    "securityincidentresponse", "informationaladvisory", "securityadvisory", "vex",
-	    "csafsecurityincidentresponse", "csafinformationaladvisory", "csafsecurityadvisory",
-	    "csafvex", NULL};
+	                                       "csaf_security_advisory",
+	                                       "csaf_vex",
+	                                       NULL};
+	static const char *const prohibited[] = {"securityincidentresponse",
+	                                         "informationaladvisory",
+	                                         "securityadvisory",
+	                                         "vex",
+	                                         "csafsecurityincidentresponse",
+	                                         "csafinformationaladvisory",
+	                                         "csafsecurityadvisory",
+	                                         "csafvex",
+	                                         NULL};
 	char s[256];
 
 	for (size_t i = 0; profiles[i]; i++)
@@ -1260,7 +1292,8 @@ int csaf_check(json_t *doc, struct err *e)
 	    (rc = need_obj(&c, d, "/document", "publisher", 1)) != 0 ||
 	    (rc = need_obj(&c, d, "/document", "tracking", 1)) != 0 ||
 	    (rc = need_obj(&c, d, "/document", "distribution", 0)) != 0 ||
-	    (rc = check_notes(&c, d, "/document")) != 0 || (rc = check_refs(&c, d, "/document")) != 0)
+	    (rc = check_notes(&c, d, "/document")) != 0 ||
+	    (rc = check_refs(&c, d, "/document")) != 0)
 		goto out;
 	if (strcmp(sget(d, "csaf_version"), "2.0") != 0) {
 		rc = chk_fail(&c, "/document/csaf_version", NULL, "\"%.20s\": expected 2.0",
@@ -1297,7 +1330,8 @@ int csaf_check(json_t *doc, struct err *e)
 		goto out;
 	if (sget(d, "lang") && sget(d, "source_lang") &&
 	    strcasecmp(sget(d, "lang"), sget(d, "source_lang")) == 0) {
-		rc = chk_fail(&c, "/document/lang", "6.1.28", "is the same as /document/source_lang");
+		rc = chk_fail(&c, "/document/lang", "6.1.28",
+		              "is the same as /document/source_lang");
 		goto out;
 	}
 	cat = sget(d, "category");
@@ -1337,17 +1371,20 @@ int csaf_check(json_t *doc, struct err *e)
 		json_array_foreach(json_object_get(d, "notes"), i, x)
 		{
 			const char *nc = sget(x, "category");
-			notes |= nc && (strcmp(nc, "description") == 0 || strcmp(nc, "details") == 0 ||
-			                strcmp(nc, "general") == 0 || strcmp(nc, "summary") == 0);
+			notes |=
+			    nc && (strcmp(nc, "description") == 0 || strcmp(nc, "details") == 0 ||
+			           strcmp(nc, "general") == 0 || strcmp(nc, "summary") == 0);
 		}
 		json_array_foreach(json_object_get(d, "references"), i, x)
 		{
-			external |= sget(x, "category") && strcmp(sget(x, "category"), "external") == 0;
+			external |=
+			    sget(x, "category") && strcmp(sget(x, "category"), "external") == 0;
 		}
 		if (!notes) {
-			rc = chk_fail(&c, "/document/notes", "6.1.27.1",
-			              "need at least one document note with a category of description,"
-			              " details, general or summary");
+			rc = chk_fail(
+			    &c, "/document/notes", "6.1.27.1",
+			    "need at least one document note with a category of description,"
+			    " details, general or summary");
 			goto out;
 		}
 		if (!external) {

@@ -251,14 +251,16 @@ static int read_affected(struct cve_parse *s, json_t *a, const char *base)
 	{
 		struct product_ref ref;
 		struct piece_set *p = NULL;
-		json_t *cpes = json_object_get(x, "cpes"), *versions = json_object_get(x, "versions");
+		json_t *cpes = json_object_get(x, "cpes"),
+		       *versions = json_object_get(x, "versions");
 		const char *vendor = sget(x, "vendor"), *product = sget(x, "product");
 
 		if (!json_is_object(x))
-			return err_set(s->e, ERR_INPUT, "%s/affected/%zu: expected an object", base, i);
+			return err_set(s->e, ERR_INPUT, "%s/affected/%zu: expected an object", base,
+			               i);
 		if (versions && !json_is_array(versions))
-			return err_set(s->e, ERR_INPUT, "%s/affected/%zu/versions: expected an array",
-			               base, i);
+			return err_set(s->e, ERR_INPUT,
+			               "%s/affected/%zu/versions: expected an array", base, i);
 		json_array_foreach(cpes, j, v)
 		{
 			if (p == NULL && json_is_string(v) &&
@@ -282,8 +284,8 @@ static int read_affected(struct cve_parse *s, json_t *a, const char *base)
 		{
 			if (!json_is_object(v))
 				return err_set(s->e, ERR_INPUT,
-				               "%s/affected/%zu/versions/%zu: expected an object", base, i,
-				               j);
+				               "%s/affected/%zu/versions/%zu: expected an object",
+				               base, i, j);
 			read_version(s, p, v);
 		}
 		if (json_array_size(versions) == 0 && sget(x, "defaultStatus") &&
@@ -328,10 +330,12 @@ static void read_cpe_applicability(struct cve_parse *s, json_t *a)
 					free(v);
 					continue;
 				}
-				lo = norm(sget(m, "versionStartIncluding") ? sget(m, "versionStartIncluding")
-				                                           : sget(m, "versionStartExcluding"));
-				hi = norm(sget(m, "versionEndIncluding") ? sget(m, "versionEndIncluding")
-				                                         : sget(m, "versionEndExcluding"));
+				lo = norm(sget(m, "versionStartIncluding")
+				              ? sget(m, "versionStartIncluding")
+				              : sget(m, "versionStartExcluding"));
+				hi = norm(sget(m, "versionEndIncluding")
+				              ? sget(m, "versionEndIncluding")
+				              : sget(m, "versionEndExcluding"));
 				add_piece(p, los, lo, his, hi);
 				if (hi && sget(m, "versionEndExcluding"))
 					add_fixed(p, hi);
@@ -356,14 +360,17 @@ static void read_metrics(struct cve_parse *s, json_t *metrics)
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			json_t *c = json_object_get(m, kinds[k].key);
 			double rank;
-			if (!sget(c, "vectorString") || !json_is_number(json_object_get(c, "baseScore")))
+			if (!sget(c, "vectorString") ||
+			    !json_is_number(json_object_get(c, "baseScore")))
 				continue;
-			rank = kinds[k].rank * 100 + json_number_value(json_object_get(c, "baseScore"));
+			rank = kinds[k].rank * 100 +
+			       json_number_value(json_object_get(c, "baseScore"));
 			if (rank > s->best) {
 				s->best = rank;
 				free(s->r->cvss_vector);
 				s->r->cvss_vector = xstrdup(sget(c, "vectorString"));
-				s->r->cvss_score = json_number_value(json_object_get(c, "baseScore"));
+				s->r->cvss_score =
+				    json_number_value(json_object_get(c, "baseScore"));
 			}
 		}
 		o = json_object_get(m, "other");
@@ -374,8 +381,8 @@ static void read_metrics(struct cve_parse *s, json_t *metrics)
 		}
 		if (sget(o, "type") && strcmp(sget(o, "type"), "ssvc") == 0) {
 			json_t *opt;
-			json_array_foreach(json_object_get(json_object_get(o, "content"), "options"), j,
-			                   opt)
+			json_array_foreach(
+			    json_object_get(json_object_get(o, "content"), "options"), j, opt)
 			{
 				const char *x = sget(opt, "Exploitation");
 				if (x && s->r->exploitation == NULL)
@@ -542,8 +549,8 @@ int cve5_parse(json_t *root, struct cve_record *out, struct err *e)
 		if (s.p[i].pieces.n) {
 			struct buf b;
 			buf_init(&b, 8 * RANGE_MAX_TEXT);
-			if (rangeset_cover((const char *const *)s.p[i].pieces.v, s.p[i].pieces.n, &b,
-			                   &p->widened, NULL) == 0 &&
+			if (rangeset_cover((const char *const *)s.p[i].pieces.v, s.p[i].pieces.n,
+			                   &b, &p->widened, NULL) == 0 &&
 			    b.len)
 				p->range = buf_take(&b);
 			else

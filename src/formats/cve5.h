@@ -22,9 +22,9 @@
 #define CVE5_RECORD_MAX (8u << 20)
 
 struct cve_product {
-	char *key;             /* vendor:product */
-	char *range;           /* the union of the affected versions; NULL when none is known */
-	int widened;           /* the union was widened to fit (rangeset_cover) */
+	char *key;              /* vendor:product */
+	char *range;            /* the union of the affected versions; NULL when none is known */
+	int widened;            /* the union was widened to fit (rangeset_cover) */
 	struct csaf_strv fixed; /* versions from which it is unaffected */
 };
 
@@ -33,19 +33,19 @@ struct cve_ref {
 };
 
 struct cve_record {
-	char *id, *state;         /* "CVE-2019-19781", "PUBLISHED" or "REJECTED" */
+	char *id, *state; /* "CVE-2019-19781", "PUBLISHED" or "REJECTED" */
 	char *title, *description;
 	char *cwe_id, *cwe_name;
-	char *cvss_vector;        /* NULL when none */
+	char *cvss_vector; /* NULL when none */
 	double cvss_score;
 	char *date_published, *date_updated, *date_public;
-	char *kev_date;           /* CISA ADP: added to KEV on (YYYY-MM-DD), or NULL */
-	char *exploitation;       /* CISA ADP SSVC: "none", "poc", "active", or NULL */
+	char *kev_date;     /* CISA ADP: added to KEV on (YYYY-MM-DD), or NULL */
+	char *exploitation; /* CISA ADP SSVC: "none", "poc", "active", or NULL */
 	struct cve_product *products;
 	size_t nproducts;
 	struct cve_ref *refs;
 	size_t nrefs;
-	size_t skipped;           /* affected entries or versions that could not be read */
+	size_t skipped; /* affected entries or versions that could not be read */
 };
 
 /* Reads a record (at most CVE5_RECORD_MAX bytes). Returns 0, or ERR_INPUT with a message

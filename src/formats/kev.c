@@ -22,10 +22,17 @@ void kev_free(struct kev_catalog *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct kev_entry *x = &c->entries[i];
-		char **f[] = {&x->cve,     &x->vendor_project,    &x->product,
-		              &x->name,    &x->date_added,        &x->short_description,
-		              &x->required_action, &x->due_date,  &x->ransomware,
-		              &x->notes,   &x->cwes};
+		char **f[] = {&x->cve,
+		              &x->vendor_project,
+		              &x->product,
+		              &x->name,
+		              &x->date_added,
+		              &x->short_description,
+		              &x->required_action,
+		              &x->due_date,
+		              &x->ransomware,
+		              &x->notes,
+		              &x->cwes};
 		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
 			free(*f[k]);
 	}
@@ -60,8 +67,8 @@ static int is_cve(const char *s)
 
 int kev_read(const char *data, size_t len, struct kev_catalog *out, struct err *e)
 {
-	static const char *const required[] = {"cveID", "vendorProject", "product",
-	                                       "vulnerabilityName", "dateAdded", NULL};
+	static const char *const required[] = {
+	    "cveID", "vendorProject", "product", "vulnerabilityName", "dateAdded", NULL};
 	json_error_t jerr;
 	json_t *root, *vulns, *x, *seen;
 	size_t i;
@@ -81,8 +88,9 @@ int kev_read(const char *data, size_t len, struct kev_catalog *out, struct err *
 	}
 	vulns = json_object_get(root, "vulnerabilities");
 	if (!json_is_array(vulns)) {
-		rc = err_set(e, ERR_INPUT, "/vulnerabilities: missing, or not an array: not the"
-		                           " CISA KEV catalogue");
+		rc = err_set(e, ERR_INPUT,
+		             "/vulnerabilities: missing, or not an array: not the"
+		             " CISA KEV catalogue");
 		goto out;
 	}
 	if (!sget(root, "catalogVersion")) {
@@ -116,8 +124,8 @@ int kev_read(const char *data, size_t len, struct kev_catalog *out, struct err *
 			goto out;
 		}
 		if (json_object_get(seen, sget(x, "cveID"))) {
-			rc = err_set(e, ERR_INPUT, "/vulnerabilities/%zu/cveID: %s is listed twice", i,
-			             sget(x, "cveID"));
+			rc = err_set(e, ERR_INPUT, "/vulnerabilities/%zu/cveID: %s is listed twice",
+			             i, sget(x, "cveID"));
 			goto out;
 		}
 		json_object_set_new(seen, sget(x, "cveID"), json_true());
@@ -129,9 +137,10 @@ int kev_read(const char *data, size_t len, struct kev_catalog *out, struct err *
 			goto out;
 		}
 		if (sget(x, "dueDate") && !is_date(sget(x, "dueDate"))) {
-			rc = err_set(e, ERR_INPUT,
-			             "/vulnerabilities/%zu/dueDate: \"%.40s\" is not a date (YYYY-MM-DD)",
-			             i, sget(x, "dueDate"));
+			rc = err_set(
+			    e, ERR_INPUT,
+			    "/vulnerabilities/%zu/dueDate: \"%.40s\" is not a date (YYYY-MM-DD)", i,
+			    sget(x, "dueDate"));
 			goto out;
 		}
 		k = &out->entries[out->n++];
@@ -147,7 +156,8 @@ int kev_read(const char *data, size_t len, struct kev_catalog *out, struct err *
 		k->notes = dupz(sget(x, "notes"));
 		cwes = json_object_get(x, "cwes");
 		if (cwes && !json_is_array(cwes)) {
-			rc = err_set(e, ERR_INPUT, "/vulnerabilities/%zu/cwes: expected an array", i);
+			rc = err_set(e, ERR_INPUT, "/vulnerabilities/%zu/cwes: expected an array",
+			             i);
 			goto out;
 		}
 		k->cwes = cwes ? json_dumps(cwes, JSON_COMPACT) : xstrdup("[]");

@@ -286,8 +286,8 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 		return err_set(e, ERR_USAGE, "--title is required");
 	if (v->ncves == 0)
 		return err_set(e, ERR_USAGE,
-			       "--cve ID is required (the CVE the advisory is about, e.g."
-			       " CVE-2019-19781)");
+		               "--cve ID is required (the CVE the advisory is about, e.g."
+		               " CVE-2019-19781)");
 	if (v->naffects == 0)
 		return err_set(e, ERR_USAGE,
 		               "--affects VENDOR:PRODUCT:RANGE is required (which products are"
@@ -932,12 +932,12 @@ int advisory_list(struct db *db, json_t **out, struct err *e)
 		advisory_version_label((int)db_col_int(st, 1), label, sizeof(label));
 		snprintf(cls, sizeof(cls), "%s/%s", db_col_text(st, 3), db_col_text(st, 4));
 		json_array_append_new(
-			*out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
-					db_col_text(st, 0), "version", label, "state",
-					published ? "published" : "draft", "classification", cls, "tlp",
-					db_col_text(st, 5), "title", db_col_text(st, 6),
-					"draft_pending", published && db_col_int(st, 7) > 0, "date",
-					published ? db_col_text(st, 2) : db_col_text(st, 8)));
+		    *out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
+		                    db_col_text(st, 0), "version", label, "state",
+		                    published ? "published" : "draft", "classification", cls, "tlp",
+		                    db_col_text(st, 5), "title", db_col_text(st, 6),
+		                    "draft_pending", published && db_col_int(st, 7) > 0, "date",
+		                    published ? db_col_text(st, 2) : db_col_text(st, 8)));
 	}
 	db_done(st);
 	if (rc < 0) {
@@ -990,9 +990,9 @@ static size_t range_key_intervals(const struct range *r, struct key_interval *ou
 			out[m].hi = NULL;
 			out[m++].hilen = 0;
 		} else if (k < r->n && !open &&
-			   !(k + 1 < r->n ? r->c[k + 1].below_in : r->above_in) &&
-			   (r->c[k].op == RANGE_EQ || r->c[k].op == RANGE_LE ||
-			    r->c[k].op == RANGE_GE)) {
+		           !(k + 1 < r->n ? r->c[k + 1].below_in : r->above_in) &&
+		           (r->c[k].op == RANGE_EQ || r->c[k].op == RANGE_LE ||
+		            r->c[k].op == RANGE_GE)) {
 			/* a point on its own; one that opens the next stretch is read with it */
 			out[m].lo = out[m].hi = r->c[k].key;
 			out[m].lolen = out[m].hilen = r->c[k].keylen;
@@ -1028,21 +1028,21 @@ static int affected_cmp(const void *pa, const void *pb)
 }
 
 static int affected_interval(struct db *db, const struct advisory_version *v, size_t i,
-			     const struct range *r, const struct key_interval *ki,
-			     struct affected_hits *hits, struct err *e)
+                             const struct range *r, const struct key_interval *ki,
+                             struct affected_hits *hits, struct err *e)
 {
 	static const char *const sql[] = {
-		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1",
-		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
-		" AND i.vkey >= ?2",
-		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
-		" AND i.vkey <= ?3",
-		"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-		" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
-		" AND i.vkey >= ?2 AND i.vkey <= ?3",
+	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1",
+	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
+	    " AND i.vkey >= ?2",
+	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
+	    " AND i.vkey <= ?3",
+	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
+	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
+	    " AND i.vkey >= ?2 AND i.vkey <= ?3",
 	};
 	struct db_stmt *st;
 	int rc = db_prepare(db, sql[(ki->lo != NULL) + 2 * (ki->hi != NULL)], &st, e);
@@ -1061,8 +1061,8 @@ static int affected_interval(struct db *db, const struct advisory_version *v, si
 
 		struct affected_hit *h;
 
-		if (!range_contains_key(r, key, klen) || is_fixed(v, v->affects[i].product, version) ||
-		    klen > VERSION_KEY_MAX)
+		if (!range_contains_key(r, key, klen) ||
+		    is_fixed(v, v->affects[i].product, version) || klen > VERSION_KEY_MAX)
 			continue;
 		if (hits->n == hits->cap) {
 			hits->cap = hits->cap ? 2 * hits->cap : 256;
@@ -1074,10 +1074,10 @@ static int affected_interval(struct db *db, const struct advisory_version *v, si
 		memcpy(h->key, key, klen);
 		h->keylen = klen;
 		h->row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "org", h->org, "name",
-				   db_col_text(st, 1), "kind", db_col_text(st, 2), "product",
-				   v->affects[i].product, "version", version, "count",
-				   (json_int_t)db_col_int(st, 5), "internet_facing",
-				   (int)db_col_int(st, 6));
+		                   db_col_text(st, 1), "kind", db_col_text(st, 2), "product",
+		                   v->affects[i].product, "version", version, "count",
+		                   (json_int_t)db_col_int(st, 5), "internet_facing",
+		                   (int)db_col_int(st, 6));
 	}
 	db_done(st);
 	return rc < 0 ? rc : 0;

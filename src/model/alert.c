@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 void alert_subject(const char *id, int num, const char *tlp, const char *likelihood,
-		   const char *impact, const char *title, char *out, size_t outsz)
+                   const char *impact, const char *title, char *out, size_t outsz)
 {
 	char label[16];
 	enum level l = LEVEL_LOW, i = LEVEL_LOW;
@@ -23,8 +23,8 @@ void alert_subject(const char *id, int num, const char *tlp, const char *likelih
 	level_parse(likelihood, &l);
 	level_parse(impact, &i);
 	snprintf(out, outsz, "%s%s%s%s [v%s] [%c/%c] %s", strcmp(tlp, "CLEAR") ? "TLP:" : "",
-		 strcmp(tlp, "CLEAR") ? tlp : "", strcmp(tlp, "CLEAR") ? " " : "", id, label,
-		 level_letter(l), level_letter(i), title);
+	         strcmp(tlp, "CLEAR") ? tlp : "", strcmp(tlp, "CLEAR") ? " " : "", id, label,
+	         level_letter(l), level_letter(i), title);
 }
 
 void alert_ack_token_of(const char *secret, const char *message_id, char out[65])
@@ -71,7 +71,8 @@ int alert_is_night(int64_t t)
 
 	gmtime_r(&tt, &tm);
 	local = t + 3600;
-	if (t >= last_sunday_0100(tm.tm_year + 1900, 3) && t < last_sunday_0100(tm.tm_year + 1900, 10))
+	if (t >= last_sunday_0100(tm.tm_year + 1900, 3) &&
+	    t < last_sunday_0100(tm.tm_year + 1900, 10))
 		local += 3600;
 	tt = (time_t)local;
 	gmtime_r(&tt, &tm);
@@ -114,7 +115,7 @@ struct alert_new {
 
 /* Inserts one alert unless it exists (the unique key); *made is 1 when it was new. */
 static int alert_insert(struct db *db, const struct act *act, const struct alert_new *a,
-			const char *secret, const char *host, int *made, struct err *e)
+                        const char *secret, const char *host, int *made, struct err *e)
 {
 	struct db_stmt *st;
 	char now[32], mid[256], token[65], hash[65];
@@ -122,18 +123,19 @@ static int alert_insert(struct db *db, const struct act *act, const struct alert
 	int rc;
 
 	time_format(act->at, now, sizeof(now));
-	rc = db_prepare(db,
-			"INSERT INTO alerts (advisory_id, num, org_id, channel, contact_id, reason,"
-			" address, matched, phones, message_id, next_attempt_at, created_at, topic,"
-			" topic_ref, subject, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-			" ?11, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING RETURNING id",
-			&st, e);
+	rc =
+	    db_prepare(db,
+	               "INSERT INTO alerts (advisory_id, num, org_id, channel, contact_id, reason,"
+	               " address, matched, phones, message_id, next_attempt_at, created_at, topic,"
+	               " topic_ref, subject, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	               " ?11, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING RETURNING id",
+	               &st, e);
 	if (rc != 0)
 		return rc;
 	/* a unique placeholder until the id is known */
 	snprintf(mid, sizeof(mid), "pending.%s.%d.%s.%s.%lld.%s.%s", a->id, a->num, a->org,
-		 a->channel, (long long)a->contact, a->topic ? a->topic : "advisory",
-		 a->topic_ref ? a->topic_ref : "");
+	         a->channel, (long long)a->contact, a->topic ? a->topic : "advisory",
+	         a->topic_ref ? a->topic_ref : "");
 	db_bind_text(st, 1, a->id);
 	db_bind_int(st, 2, a->num);
 	db_bind_text(st, 3, a->org);
@@ -162,7 +164,7 @@ static int alert_insert(struct db *db, const struct act *act, const struct alert
 	alert_ack_token_of(secret, mid, token);
 	sha256_hex(token, hash);
 	rc = db_prepare(db, "UPDATE alerts SET message_id = ?2, ack_hash = ?3 WHERE id = ?1", &st,
-			e);
+	                e);
 	if (rc != 0)
 		return rc;
 	db_bind_int(st, 1, id);
@@ -197,21 +199,22 @@ static int contacts_of(struct db *db, const char *org, json_t **out, struct err 
 	while (cur[0] && json_array_size(*out) == 0 && depth++ < 16) {
 		struct db_stmt *st;
 
-		rc = db_prepare(db,
-				"SELECT id, name, email, phone, always_on, webhook_url FROM contacts"
-				" WHERE org_id = ?1 ORDER BY id",
-				&st, e);
+		rc =
+		    db_prepare(db,
+		               "SELECT id, name, email, phone, always_on, webhook_url FROM contacts"
+		               " WHERE org_id = ?1 ORDER BY id",
+		               &st, e);
 		if (rc != 0)
 			break;
 		db_bind_text(st, 1, cur);
 		while ((rc = db_step(st, e)) == DB_ROW)
 			json_array_append_new(
-				*out, json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:s?, s:s}", "id",
-						(json_int_t)db_col_int(st, 0), "name",
-						db_col_text(st, 1), "email", db_col_text(st, 2),
-						"phone", db_col_text(st, 3), "24x7",
-						(int)db_col_int(st, 4), "webhook", db_col_text(st, 5),
-						"of", cur));
+			    *out,
+			    json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:s?, s:s}", "id",
+			              (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
+			              "email", db_col_text(st, 2), "phone", db_col_text(st, 3),
+			              "24x7", (int)db_col_int(st, 4), "webhook", db_col_text(st, 5),
+			              "of", cur));
 		db_done(st);
 		if (rc < 0)
 			break;
@@ -221,7 +224,7 @@ static int contacts_of(struct db *db, const char *org, json_t **out, struct err 
 		db_bind_text(st, 1, cur);
 		rc = db_step(st, e);
 		snprintf(cur, sizeof(cur), "%s",
-			 rc == DB_ROW && !db_col_is_null(st, 0) ? db_col_text(st, 0) : "");
+		         rc == DB_ROW && !db_col_is_null(st, 0) ? db_col_text(st, 0) : "");
 		db_done(st);
 		if (rc < 0)
 			break;
@@ -245,10 +248,9 @@ static json_t *call_phones(json_t *contacts, int night)
 				continue;
 			if ((pass == 0) != (always == night))
 				continue;
-			json_array_append_new(out,
-					      json_pack("{s:O, s:O, s:b}", "name",
-							json_object_get(c, "name"), "phone",
-							json_object_get(c, "phone"), "24x7", always));
+			json_array_append_new(
+			    out, json_pack("{s:O, s:O, s:b}", "name", json_object_get(c, "name"),
+			                   "phone", json_object_get(c, "phone"), "24x7", always));
 		}
 	return out;
 }
@@ -256,8 +258,8 @@ static json_t *call_phones(json_t *contacts, int night)
 /* The alerts of one organisation: each contact (its parent's when it has none) on each of
  * their channels, and a call task when call is set. tmpl holds what all of them share. */
 static int alert_org(struct db *db, const struct act *act, const struct alert_new *tmpl,
-		     json_t *matched_json, int call, const char *secret, const char *host,
-		     struct alert_counts *n, struct err *e)
+                     json_t *matched_json, int call, const char *secret, const char *host,
+                     struct alert_counts *n, struct err *e)
 {
 	json_t *contacts, *c;
 	char *matched = json_dumps(matched_json, JSON_COMPACT);
@@ -312,10 +314,11 @@ out:
 }
 
 int alert_notice(struct db *db, const struct act *act, const struct alert_notice *nt,
-		 struct alert_counts *out, struct err *e)
+                 struct alert_counts *out, struct err *e)
 {
-	struct alert_new a = {nt->advisory_id, nt->num, nt->org, NULL, nt->reason, NULL, NULL,
-			      NULL, 0, nt->topic, nt->topic_ref, nt->subject, nt->body};
+	struct alert_new a = {
+	    nt->advisory_id, nt->num,       nt->org,     NULL,    nt->reason, NULL, NULL, NULL, 0,
+	    nt->topic,       nt->topic_ref, nt->subject, nt->body};
 	char secret[80], host[256];
 	json_t *none;
 	int rc;
@@ -341,7 +344,7 @@ static int partner_may_see(const struct advisory_version *v, const char *org)
 }
 
 int alert_on_publish(struct db *db, const struct act *act, const char *id, int num, int material,
-		     struct alert_counts *out, struct err *e)
+                     struct alert_counts *out, struct err *e)
 {
 	struct advisory_version v;
 	json_t *affected = NULL, *byorg = json_object(), *row;
@@ -375,20 +378,22 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 				json_object_set_new(byorg, o, m);
 			}
 			json_array_append_new(
-				m, json_pack("{s:O, s:O, s:O, s:O}", "product",
-					     json_object_get(row, "product"), "version",
-					     json_object_get(row, "version"), "count",
-					     json_object_get(row, "count"), "internet_facing",
-					     json_object_get(row, "internet_facing")));
+			    m, json_pack("{s:O, s:O, s:O, s:O}", "product",
+			                 json_object_get(row, "product"), "version",
+			                 json_object_get(row, "version"), "count",
+			                 json_object_get(row, "count"), "internet_facing",
+			                 json_object_get(row, "internet_facing")));
 		}
 		json_object_foreach(byorg, org, list)
 		{
-			struct alert_new a = {.id = id, .num = num, .org = org, .reason = "affected"};
+			struct alert_new a = {
+			    .id = id, .num = num, .org = org, .reason = "affected"};
 			if ((rc = alert_org(db, act, &a, list, call, secret, host, out, e)) != 0)
 				goto out;
 		}
 		for (size_t k = 0; k < v.nto; k++) {
-			struct alert_new a = {.id = id, .num = num, .org = v.to[k], .reason = "addressed"};
+			struct alert_new a = {
+			    .id = id, .num = num, .org = v.to[k], .reason = "addressed"};
 			json_t *none = json_array();
 			if (json_object_get(byorg, v.to[k])) {
 				json_decref(none);
@@ -410,8 +415,8 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 	db_done(st);
 	json_array_foreach(list, i, row)
 	{
-		struct alert_new a = {.id = id, .num = num, .org = json_string_value(row),
-				      .reason = "partner"};
+		struct alert_new a = {
+		    .id = id, .num = num, .org = json_string_value(row), .reason = "partner"};
 		json_t *none;
 		if (rc < 0 || json_object_get(byorg, a.org) || !partner_may_see(&v, a.org))
 			continue;
@@ -424,11 +429,11 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 		goto out;
 	snprintf(object, sizeof(object), "advisory:%s", id);
 	rc = event_append(db, act, "alert.create", object,
-			  json_pack("{s:s, s:b, s:I, s:I, s:I, s:I}", "version", label, "material",
-				    material, "organisations", (json_int_t)out->organisations,
-				    "email", (json_int_t)out->email, "webhook",
-				    (json_int_t)out->webhook, "call", (json_int_t)out->call),
-			  e);
+	                  json_pack("{s:s, s:b, s:I, s:I, s:I, s:I}", "version", label, "material",
+	                            material, "organisations", (json_int_t)out->organisations,
+	                            "email", (json_int_t)out->email, "webhook",
+	                            (json_int_t)out->webhook, "call", (json_int_t)out->call),
+	                  e);
 out:
 	json_decref(affected);
 	json_decref(byorg);
@@ -438,8 +443,8 @@ out:
 
 /* ---- acknowledgement, retry ---- */
 
-static int alert_ack_where(struct db *db, const struct act *act, const char *where,
-			   const char *key, long id, json_t **out, struct err *e)
+static int alert_ack_where(struct db *db, const struct act *act, const char *where, const char *key,
+                           long id, json_t **out, struct err *e)
 {
 	struct db_stmt *st;
 	char sql[512], now[32], object[64];
@@ -448,7 +453,7 @@ static int alert_ack_where(struct db *db, const struct act *act, const char *whe
 	int rc;
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT id, state, acked_at, acked_by, org_id FROM alerts WHERE %s", where);
+	         "SELECT id, state, acked_at, acked_by, org_id FROM alerts WHERE %s", where);
 	if ((rc = db_prepare(db, sql, &st, e)) != 0)
 		return rc;
 	if (key)
@@ -468,7 +473,7 @@ static int alert_ack_where(struct db *db, const struct act *act, const char *whe
 		return rc;
 	if (aid == 0)
 		return key ? err_set(e, ERR_NOTFOUND, "unknown or expired acknowledgement link")
-			   : err_set(e, ERR_NOTFOUND, "unknown alert %ld (`baken alert list`)", id);
+		           : err_set(e, ERR_NOTFOUND, "unknown alert %ld (`baken alert list`)", id);
 	if (acked_at) {
 		json_object_set_new(*out, "state", json_string("acknowledged"));
 		json_object_set_new(*out, "acked_at", json_string(acked_at));
@@ -483,9 +488,9 @@ static int alert_ack_where(struct db *db, const struct act *act, const char *whe
 	}
 	time_format(act->at, now, sizeof(now));
 	rc = db_prepare(db,
-			"UPDATE alerts SET state = 'acknowledged', acked_at = ?2, acked_by = ?3,"
-			" delivered_at = coalesce(delivered_at, ?2) WHERE id = ?1",
-			&st, e);
+	                "UPDATE alerts SET state = 'acknowledged', acked_at = ?2, acked_by = ?3,"
+	                " delivered_at = coalesce(delivered_at, ?2) WHERE id = ?1",
+	                &st, e);
 	if (rc != 0)
 		goto done;
 	db_bind_int(st, 1, aid);
@@ -500,7 +505,8 @@ static int alert_ack_where(struct db *db, const struct act *act, const char *whe
 	json_object_set_new(*out, "acked_by", json_string(act->actor));
 	snprintf(object, sizeof(object), "alert:%lld", (long long)aid);
 	rc = event_append(db, act, "alert.ack", object,
-			  json_pack("{s:s, s:s}", "via", key ? "link" : "command", "from", state), e);
+	                  json_pack("{s:s, s:s}", "via", key ? "link" : "command", "from", state),
+	                  e);
 done:
 	free(state);
 	free(acked_at);
@@ -515,7 +521,7 @@ int alert_ack(struct db *db, const struct act *act, long id, json_t **out, struc
 }
 
 int alert_ack_token(struct db *db, const struct act *act, const char *token, json_t **out,
-		    struct err *e)
+                    struct err *e)
 {
 	char hash[65];
 
@@ -543,21 +549,23 @@ int alert_retry(struct db *db, const struct act *act, long id, struct err *e)
 	if (rc < 0)
 		return rc;
 	if (state == NULL)
-		return err_set(e, ERR_NOTFOUND, "unknown alert %ld (call tasks are retried with"
-						" `baken call`)",
-			       id);
+		return err_set(e, ERR_NOTFOUND,
+		               "unknown alert %ld (call tasks are retried with"
+		               " `baken call`)",
+		               id);
 	if (strcmp(state, "failed") != 0 && strcmp(state, "cancelled") != 0) {
-		rc = err_set(e, ERR_CONFLICT, "alert %ld is %s; only a failed or cancelled alert is"
-					      " retried",
-			     id, state);
+		rc = err_set(e, ERR_CONFLICT,
+		             "alert %ld is %s; only a failed or cancelled alert is"
+		             " retried",
+		             id, state);
 		free(state);
 		return rc;
 	}
 	time_format(act->at, now, sizeof(now));
 	rc = db_prepare(db,
-			"UPDATE alerts SET state = 'queued', attempts = 0, next_attempt_at = ?2,"
-			" claimed_by = NULL, lease_until = NULL WHERE id = ?1",
-			&st, e);
+	                "UPDATE alerts SET state = 'queued', attempts = 0, next_attempt_at = ?2,"
+	                " claimed_by = NULL, lease_until = NULL WHERE id = ?1",
+	                &st, e);
 	if (rc == 0) {
 		db_bind_int(st, 1, id);
 		db_bind_text(st, 2, now);
@@ -567,7 +575,7 @@ int alert_retry(struct db *db, const struct act *act, long id, struct err *e)
 	if (rc >= 0) {
 		snprintf(object, sizeof(object), "alert:%ld", id);
 		rc = event_append(db, act, "alert.retry", object, json_pack("{s:s}", "from", state),
-				  e);
+		                  e);
 	}
 	free(state);
 	return rc < 0 ? rc : 0;
@@ -583,13 +591,13 @@ int alert_list(struct db *db, const struct alert_filter *f, json_t **out, struct
 	if (f->version && (rc = advisory_version_parse(f->version, &num, e)) != 0)
 		return rc;
 	rc = db_prepare(db,
-			"SELECT id, advisory_id, num, org_id, channel, reason, address, state,"
-			" attempts, last_error, created_at, delivered_at, acked_at, message_id,"
-			" outcome FROM alerts WHERE (?1 IS NULL OR advisory_id = ?1)"
-			" AND (?2 < 0 OR num = ?2) AND (?3 IS NULL OR org_id = ?3)"
-			" AND (?4 IS NULL OR channel = ?4) AND (?5 IS NULL OR state = ?5)"
-			" ORDER BY id",
-			&st, e);
+	                "SELECT id, advisory_id, num, org_id, channel, reason, address, state,"
+	                " attempts, last_error, created_at, delivered_at, acked_at, message_id,"
+	                " outcome FROM alerts WHERE (?1 IS NULL OR advisory_id = ?1)"
+	                " AND (?2 < 0 OR num = ?2) AND (?3 IS NULL OR org_id = ?3)"
+	                " AND (?4 IS NULL OR channel = ?4) AND (?5 IS NULL OR state = ?5)"
+	                " ORDER BY id",
+	                &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, f->advisory);
@@ -602,17 +610,17 @@ int alert_list(struct db *db, const struct alert_filter *f, json_t **out, struct
 		char label[16];
 		advisory_version_label((int)db_col_int(st, 2), label, sizeof(label));
 		json_array_append_new(
-			*out,
-			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:I, s:s?, s:s, s:s?,"
-				  " s:s?, s:s, s:s?}",
-				  "alert", (json_int_t)db_col_int(st, 0), "advisory",
-				  db_col_text(st, 1), "version", label, "org", db_col_text(st, 3),
-				  "channel", db_col_text(st, 4), "reason", db_col_text(st, 5),
-				  "address", db_col_text(st, 6), "state", db_col_text(st, 7),
-				  "attempts", (json_int_t)db_col_int(st, 8), "last_error",
-				  db_col_text(st, 9), "created_at", db_col_text(st, 10),
-				  "delivered_at", db_col_text(st, 11), "acked_at", db_col_text(st, 12),
-				  "message_id", db_col_text(st, 13), "outcome", db_col_text(st, 14)));
+		    *out,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:I, s:s?, s:s, s:s?,"
+		              " s:s?, s:s, s:s?}",
+		              "alert", (json_int_t)db_col_int(st, 0), "advisory",
+		              db_col_text(st, 1), "version", label, "org", db_col_text(st, 3),
+		              "channel", db_col_text(st, 4), "reason", db_col_text(st, 5),
+		              "address", db_col_text(st, 6), "state", db_col_text(st, 7),
+		              "attempts", (json_int_t)db_col_int(st, 8), "last_error",
+		              db_col_text(st, 9), "created_at", db_col_text(st, 10), "delivered_at",
+		              db_col_text(st, 11), "acked_at", db_col_text(st, 12), "message_id",
+		              db_col_text(st, 13), "outcome", db_col_text(st, 14)));
 	}
 	db_done(st);
 	if (rc < 0) {
@@ -637,22 +645,22 @@ int alert_status(struct db *db, const char *advisory, json_t **out, struct err *
 	int rc;
 
 	rc = db_prepare(
-		db,
-		"SELECT a.advisory_id, a.num, v.published_at, count(DISTINCT a.org_id),"
-		" count(DISTINCT CASE WHEN a.state IN ('delivered', 'acknowledged')"
-		"  AND a.channel <> 'call' THEN a.org_id END),"
-		" count(DISTINCT CASE WHEN a.state = 'acknowledged' THEN a.org_id END),"
-		" count(DISTINCT CASE WHEN a.channel = 'call' THEN a.org_id END),"
-		" count(DISTINCT CASE WHEN a.channel = 'call' AND a.outcome = 'reached'"
-		"  THEN a.org_id END),"
-		" min(CASE WHEN a.channel <> 'call' THEN a.delivered_at END),"
-		" max(CASE WHEN a.channel <> 'call' THEN a.delivered_at END),"
-		" count(CASE WHEN a.state = 'failed' THEN 1 END),"
-		" count(CASE WHEN a.state IN ('queued', 'sent') AND a.channel <> 'call' THEN 1 END)"
-		" FROM alerts a JOIN advisory_versions v ON v.advisory_id = a.advisory_id"
-		"  AND v.num = a.num WHERE ?1 IS NULL OR a.advisory_id = ?1"
-		" GROUP BY a.advisory_id, a.num, v.published_at ORDER BY a.advisory_id, a.num",
-		&st, e);
+	    db,
+	    "SELECT a.advisory_id, a.num, v.published_at, count(DISTINCT a.org_id),"
+	    " count(DISTINCT CASE WHEN a.state IN ('delivered', 'acknowledged')"
+	    "  AND a.channel <> 'call' THEN a.org_id END),"
+	    " count(DISTINCT CASE WHEN a.state = 'acknowledged' THEN a.org_id END),"
+	    " count(DISTINCT CASE WHEN a.channel = 'call' THEN a.org_id END),"
+	    " count(DISTINCT CASE WHEN a.channel = 'call' AND a.outcome = 'reached'"
+	    "  THEN a.org_id END),"
+	    " min(CASE WHEN a.channel <> 'call' THEN a.delivered_at END),"
+	    " max(CASE WHEN a.channel <> 'call' THEN a.delivered_at END),"
+	    " count(CASE WHEN a.state = 'failed' THEN 1 END),"
+	    " count(CASE WHEN a.state IN ('queued', 'sent') AND a.channel <> 'call' THEN 1 END)"
+	    " FROM alerts a JOIN advisory_versions v ON v.advisory_id = a.advisory_id"
+	    "  AND v.num = a.num WHERE ?1 IS NULL OR a.advisory_id = ?1"
+	    " GROUP BY a.advisory_id, a.num, v.published_at ORDER BY a.advisory_id, a.num",
+	    &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, advisory);
@@ -660,20 +668,19 @@ int alert_status(struct db *db, const char *advisory, json_t **out, struct err *
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		char label[16];
 		const char *pub = db_col_text(st, 2), *first = db_col_text(st, 8),
-			   *last = db_col_text(st, 9);
+		           *last = db_col_text(st, 9);
 		advisory_version_label((int)db_col_int(st, 1), label, sizeof(label));
 		json_array_append_new(
-			*out,
-			json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:I}",
-				  "advisory", db_col_text(st, 0), "version", label, "published_at",
-				  pub, "alerted", (json_int_t)db_col_int(st, 3), "delivered",
-				  (json_int_t)db_col_int(st, 4), "acknowledged",
-				  (json_int_t)db_col_int(st, 5), "to_call",
-				  (json_int_t)db_col_int(st, 6), "called",
-				  (json_int_t)db_col_int(st, 7), "first_delivery_s",
-				  seconds_since(pub, first), "last_delivery_s",
-				  seconds_since(pub, last), "failed", (json_int_t)db_col_int(st, 10),
-				  "pending", (json_int_t)db_col_int(st, 11)));
+		    *out,
+		    json_pack(
+		        "{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:I}", "advisory",
+		        db_col_text(st, 0), "version", label, "published_at", pub, "alerted",
+		        (json_int_t)db_col_int(st, 3), "delivered", (json_int_t)db_col_int(st, 4),
+		        "acknowledged", (json_int_t)db_col_int(st, 5), "to_call",
+		        (json_int_t)db_col_int(st, 6), "called", (json_int_t)db_col_int(st, 7),
+		        "first_delivery_s", seconds_since(pub, first), "last_delivery_s",
+		        seconds_since(pub, last), "failed", (json_int_t)db_col_int(st, 10),
+		        "pending", (json_int_t)db_col_int(st, 11)));
 	}
 	db_done(st);
 	if (rc < 0) {

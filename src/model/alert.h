@@ -24,14 +24,14 @@ struct alert_counts {
 /* Creates the alerts for a just published version (num) of advisory id. material says
  * whether constituents must act (see advisory_publish); partners are alerted either way. */
 int alert_on_publish(struct db *db, const struct act *act, const char *id, int num, int material,
-		     struct alert_counts *out, struct err *e);
+                     struct alert_counts *out, struct err *e);
 
 /* A notice to one organisation about an advisory that is not a new version of it: scan
  * results, a follow-up request, a reminder, an escalation. The creating module writes the
  * subject and the text; the outbox adds the personal greeting and the acknowledgement link. */
 struct alert_notice {
 	const char *advisory_id;
-	int num;               /* the version it refers to (its latest published one) */
+	int num; /* the version it refers to (its latest published one) */
 	const char *org;
 	const char *topic;     /* "scan", "followup", "reminder", "escalation" ... */
 	const char *topic_ref; /* tells notices of one topic apart: a batch, a date */
@@ -44,7 +44,7 @@ struct alert_notice {
 /* Creates the notice's alerts for every contact of nt->org (its parent's when it has none), on
  * each of their channels; once per (org, topic, topic_ref): a second call adds nothing. */
 int alert_notice(struct db *db, const struct act *act, const struct alert_notice *nt,
-		 struct alert_counts *out, struct err *e);
+                 struct alert_counts *out, struct err *e);
 
 struct alert_deliver_stats {
 	long delivered, retrying, failed;
@@ -54,13 +54,13 @@ struct alert_deliver_stats {
  * its own transaction before it is sent and recorded in another after. Manages its own
  * transactions: call it outside one. */
 int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_stats *st,
-		  struct err *e);
+                  struct err *e);
 
 /* Marks an alert acknowledged (once; a second time changes nothing and says when). */
 int alert_ack(struct db *db, const struct act *act, long id, json_t **out, struct err *e);
 /* The same through the token of the link in the mail; ERR_NOTFOUND for an unknown token. */
 int alert_ack_token(struct db *db, const struct act *act, const char *token, json_t **out,
-		    struct err *e);
+                    struct err *e);
 /* Puts a failed or cancelled alert back in the queue, due now. */
 int alert_retry(struct db *db, const struct act *act, long id, struct err *e);
 
@@ -78,12 +78,12 @@ int call_list(struct db *db, int all, json_t **out, struct err *e);
 int call_claim(struct db *db, const struct act *act, long id, struct err *e);
 /* Records the outcome of a call: reached, voicemail, no-answer (keeps it open, one more
  * attempt), wrong-number. */
-int call_done(struct db *db, const struct act *act, long id, const char *outcome,
-	      const char *note, struct err *e);
+int call_done(struct db *db, const struct act *act, long id, const char *outcome, const char *note,
+              struct err *e);
 
 /* The alert subject: "[TLP:AMBER ]NCSC-2019-0353 [v1.01] [H/H] title". */
 void alert_subject(const char *id, int num, const char *tlp, const char *likelihood,
-		   const char *impact, const char *title, char *out, size_t outsz);
+                   const char *impact, const char *title, char *out, size_t outsz);
 /* The acknowledgement token of an alert (hex, 64 characters) from the secret and its
  * Message-ID: derived, so a mail sent again carries the same link. */
 void alert_ack_token_of(const char *secret, const char *message_id, char out[65]);

@@ -26,10 +26,13 @@ static const struct config_key config_keys[] = {
     {"smtp.connections", 0, "connections used at once to send alerts (1-32, default 4)"},
     {"alert.max_attempts", 0, "delivery attempts before an alert is failed (default 6)"},
     {"webhook.timeout", 0, "seconds a webhook receiver may take (default 10)"},
-    {"alert.lease", 0, "seconds a worker's claim holds when its death cannot be seen (default 300)"},
+    {"alert.lease", 0,
+     "seconds a worker's claim holds when its death cannot be seen (default 300)"},
     {"ack.secret", 1, "key of the acknowledgement links (made when first needed)"},
-    {"scan.quiet_days", 0, "days before an address reported from a scan is reported again (default 7)"},
-    {"scan.fixed_after", 0, "a scanned system counts as fixed when not seen in this many scans of its source (default 3)"},
+    {"scan.quiet_days", 0,
+     "days before an address reported from a scan is reported again (default 7)"},
+    {"scan.fixed_after", 0,
+     "a scanned system counts as fixed when not seen in this many scans of its source (default 3)"},
     {"deadline.ministry", 0, "BIO clock of ministries: bio2019 (7d, default), bio2, 5bd, off ..."},
     {"deadline.agency", 0, "BIO clock of agencies (default bio2019)"},
     {"deadline.vital", 0, "BIO clock of vital providers (default off)"},
@@ -92,8 +95,8 @@ static int number_check(const char *key, const char *v, long lo, long hi, struct
 		n = n * 10 + (*p - '0');
 	}
 	if (*v == '\0' || n < lo || n > hi)
-		return err_set(e, ERR_INPUT, "%s \"%s\": expected a whole number from %ld to %ld", key,
-			       v, lo, hi);
+		return err_set(e, ERR_INPUT, "%s \"%s\": expected a whole number from %ld to %ld",
+		               key, v, lo, hi);
 	return 0;
 }
 
@@ -134,12 +137,13 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 	if ((rc = deadline_config_check(db, key, value, e)) != 0)
 		return rc;
 	if ((strcmp(key, "scan.quiet_days") == 0 || strcmp(key, "scan.fixed_after") == 0) &&
-	    (rc = number_check(key, value, strcmp(key, "scan.quiet_days") == 0 ? 0 : 1, 3650, e)) != 0)
+	    (rc = number_check(key, value, strcmp(key, "scan.quiet_days") == 0 ? 0 : 1, 3650, e)) !=
+	        0)
 		return rc;
 	if ((strcmp(key, "smtp.connections") == 0 || strcmp(key, "alert.max_attempts") == 0 ||
 	     strcmp(key, "webhook.timeout") == 0) &&
-	    (rc = number_check(key, value, 1, strcmp(key, "smtp.connections") == 0 ? 32 : 100, e)) !=
-		    0)
+	    (rc = number_check(key, value, 1, strcmp(key, "smtp.connections") == 0 ? 32 : 100,
+	                       e)) != 0)
 		return rc;
 	if (strcmp(key, "alert.lease") == 0 && (rc = number_check(key, value, 10, 86400, e)) != 0)
 		return rc;

@@ -125,7 +125,8 @@ static int export_revisions(struct db *db, const struct advisory_version *v, str
 		advisory_version_label(num, label, sizeof(label));
 		csaf_semver(num, sem, sizeof(sem));
 		time_format(t, date, sizeof(date));
-		d->revisions = xreallocarray(d->revisions, d->nrevisions + 1, sizeof(*d->revisions));
+		d->revisions =
+		    xreallocarray(d->revisions, d->nrevisions + 1, sizeof(*d->revisions));
 		r = &d->revisions[d->nrevisions++];
 		r->date = xstrdup(date);
 		r->number = xstrdup(sem);
@@ -148,18 +149,21 @@ static int export_revisions(struct db *db, const struct advisory_version *v, str
 		advisory_version_label(v->num, label, sizeof(label));
 		csaf_semver(v->num, sem, sizeof(sem));
 		time_format(t, date, sizeof(date));
-		d->revisions = xreallocarray(d->revisions, d->nrevisions + 1, sizeof(*d->revisions));
+		d->revisions =
+		    xreallocarray(d->revisions, d->nrevisions + 1, sizeof(*d->revisions));
 		r = &d->revisions[d->nrevisions++];
 		r->date = xstrdup(date);
 		r->number = xstrdup(sem);
 		r->legacy_version = xstrdup(label);
-		r->summary = xstrdup(v->changelog && v->changelog[0] ? v->changelog
-		                                                     : "Concept, nog niet uitgegeven.");
+		r->summary =
+		    xstrdup(v->changelog && v->changelog[0] ? v->changelog
+		                                            : "Concept, nog niet uitgegeven.");
 	}
 	return 0;
 }
 
-/* The first published version (up to v) with a text: for the date of a remediation. */
+/* The first published version (up to v) with a text (sql binds ?1 id, ?2 num, ?3 a and, when
+ * b is not NULL, ?4 b): for the date of a remediation. */
 static int first_date(struct db *db, const char *sql, const struct advisory_version *v,
                       const char *a, const char *b, char *out, size_t outsz, struct err *e)
 {
@@ -172,7 +176,8 @@ static int first_date(struct db *db, const char *sql, const struct advisory_vers
 	db_bind_text(st, 1, v->id);
 	db_bind_int(st, 2, v->num);
 	db_bind_text(st, 3, a);
-	db_bind_text(st, 4, b);
+	if (b)
+		db_bind_text(st, 4, b);
 	if ((rc = db_step(st, e)) == DB_ROW && !db_col_is_null(st, 0)) {
 		int64_t t;
 		if (time_parse(db_col_text(st, 0), &t, NULL) == 0)
@@ -227,8 +232,9 @@ static int export_doc(struct db *db, const struct advisory_version *v, struct cs
 		struct buf t;
 		buf_init(&t, BUF_MAX_DEFAULT);
 		if (strcmp(v->tlp, "AMBER+STRICT") == 0)
-			buf_adds(&t, "TLP:AMBER+STRICT: alleen voor de organisatie van de ontvanger,"
-			             " niet verder te delen. CSAF 2.0 kent alleen TLP:AMBER.");
+			buf_adds(&t,
+			         "TLP:AMBER+STRICT: alleen voor de organisatie van de ontvanger,"
+			         " niet verder te delen. CSAF 2.0 kent alleen TLP:AMBER.");
 		else
 			buf_adds(&t, "TLP:RED: alleen voor de genoemde ontvangers.");
 		for (size_t i = 0; i < v->nto; i++)
@@ -302,8 +308,8 @@ static int export_doc(struct db *db, const struct advisory_version *v, struct cs
 	d->products = xcalloc(v->naffects + v->nfixed + 1, sizeof(*d->products));
 	for (size_t i = 0; i < v->naffects + v->nfixed; i++) {
 		struct csaf_product *p = &d->products[d->nproducts++];
-		const char *key = i < v->naffects ? v->affects[i].product
-		                                  : v->fixed[i - v->naffects].product;
+		const char *key =
+		    i < v->naffects ? v->affects[i].product : v->fixed[i - v->naffects].product;
 		const char *colon = strchr(key, ':');
 
 		p->id = fmt("CSAFPID-%04zu", i + 1);
@@ -342,7 +348,8 @@ static int export_doc(struct db *db, const struct advisory_version *v, struct cs
 			goto out;
 		add_note(&x->notes, &x->nnotes, "description", "Beschrijving",
 		         xstrdup(v->description ? v->description
-		                                : v->summary ? v->summary : v->title));
+		                 : v->summary   ? v->summary
+		                                : v->title));
 		for (size_t i = 0; i < range_ids.n; i++)
 			csaf_strv_add(&x->affected, range_ids.v[i]);
 		for (size_t i = 0; i < v->nfixed; i++)
@@ -354,16 +361,17 @@ static int export_doc(struct db *db, const struct advisory_version *v, struct cs
 			r = &x->rems[x->nrems++];
 			memset(r, 0, sizeof(*r));
 			r->category = xstrdup("vendor_fix");
-			r->details = fmt("Werk %s bij naar versie %s of nieuwer.", v->fixed[i].product,
-			                 v->fixed[i].version);
-			if ((rc = first_date(db,
-			                     "SELECT min(v.published_at) FROM advisory_fixed f JOIN"
-			                     " advisory_versions v ON v.advisory_id = f.advisory_id AND"
-			                     " v.num = f.num WHERE f.advisory_id = ?1 AND f.num <= ?2"
-			                     " AND f.product = ?3 AND f.version = ?4"
-			                     " AND v.published_at IS NOT NULL",
-			                     v, v->fixed[i].product, v->fixed[i].version, date,
-			                     sizeof(date), e)) != 0)
+			r->details = fmt("Werk %s bij naar versie %s of nieuwer.",
+			                 v->fixed[i].product, v->fixed[i].version);
+			if ((rc = first_date(
+			         db,
+			         "SELECT min(v.published_at) FROM advisory_fixed f JOIN"
+			         " advisory_versions v ON v.advisory_id = f.advisory_id AND"
+			         " v.num = f.num WHERE f.advisory_id = ?1 AND f.num <= ?2"
+			         " AND f.product = ?3 AND f.version = ?4"
+			         " AND v.published_at IS NOT NULL",
+			         v, v->fixed[i].product, v->fixed[i].version, date, sizeof(date),
+			         e)) != 0)
 				goto out;
 			if (date[0])
 				r->date = xstrdup(date);
@@ -380,11 +388,12 @@ static int export_doc(struct db *db, const struct advisory_version *v, struct cs
 			memset(r, 0, sizeof(*r));
 			r->category = xstrdup("mitigation");
 			r->details = xstrdup(v->solution);
-			if ((rc = first_date(db,
-			                     "SELECT min(published_at) FROM advisory_versions"
-			                     " WHERE advisory_id = ?1 AND num <= ?2 AND solution = ?3"
-			                     " AND (?4 IS NULL OR 1 = 1) AND published_at IS NOT NULL",
-			                     v, v->solution, NULL, date, sizeof(date), e)) != 0)
+			if ((rc = first_date(
+			         db,
+			         "SELECT min(published_at) FROM advisory_versions"
+			         " WHERE advisory_id = ?1 AND num <= ?2 AND solution = ?3"
+			         " AND published_at IS NOT NULL",
+			         v, v->solution, NULL, date, sizeof(date), e)) != 0)
 				goto out;
 			if (date[0])
 				r->date = xstrdup(date);
@@ -490,10 +499,10 @@ int csaf_export_render(struct db *db, const char *id, const char *label, struct 
 struct tree {
 	struct db *db;
 	const struct csaf_tree_opts *opts;
-	const char *root;    /* dir/.well-known/csaf.new-PID */
+	const char *root; /* dir/.well-known/csaf.new-PID */
 	char *site, *name;
 	struct err *e;
-	json_t *feeds;       /* tlp dir -> {"entries": [...], "changes": [...], "index": [...]} */
+	json_t *feeds; /* tlp dir -> {"entries": [...], "changes": [...], "index": [...]} */
 	long documents, files;
 	int signed_docs;
 	char fpr[128];
@@ -521,10 +530,25 @@ static int mkdirs(const char *path, struct err *e)
 	return rc;
 }
 
+/* Writes len bytes at data to path (replacing it). */
+static int write_whole(const char *path, const void *data, size_t len, struct err *e)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (f == NULL)
+		return err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+	ok = fwrite(data, 1, len, f) == len;
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok)
+		return err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+	return 0;
+}
+
 static int write_file(struct tree *t, const char *rel, const void *data, size_t len)
 {
 	char *path, *slash;
-	FILE *f;
 	int rc = 0;
 
 	if (t->mem) {
@@ -537,14 +561,8 @@ static int write_file(struct tree *t, const char *rel, const void *data, size_t 
 	*slash = '\0';
 	rc = mkdirs(path, t->e);
 	*slash = '/';
-	if (rc == 0) {
-		f = fopen(path, "wb");
-		if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-			rc = err_set(t->e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-			if (f)
-				fclose(f);
-		}
-	}
+	if (rc == 0)
+		rc = write_whole(path, data, len, t->e);
 	free(path);
 	t->files += rc == 0;
 	return rc;
@@ -659,8 +677,8 @@ static int tree_document(struct tree *t, const char *id)
 			                                       "href", url, ".asc"));
 		json_array_append_new(
 		    json_object_get(f, "entries"),
-		    json_pack("{s:s, s:s, s:o, s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}", "id",
-		              d.id, "title", d.title, "link", links, "published",
+		    json_pack("{s:s, s:s, s:o, s:s, s:s, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
+		              "id", d.id, "title", d.title, "link", links, "published",
 		              d.initial_release_date, "updated", d.current_release_date, "summary",
 		              "content", summary ? summary : d.title, "content", "type",
 		              "application/json", "src", url, "format", "schema",
@@ -689,8 +707,9 @@ static int change_newest_first(const void *a, const void *b)
 	int r = strcmp(json_string_value(json_object_get(y, "date")),
 	               json_string_value(json_object_get(x, "date")));
 
-	return r ? r : strcmp(json_string_value(json_object_get(x, "path")),
-	                      json_string_value(json_object_get(y, "path")));
+	return r ? r
+	         : strcmp(json_string_value(json_object_get(x, "path")),
+	                  json_string_value(json_object_get(y, "path")));
 }
 
 static int path_cmp(const void *a, const void *b)
@@ -711,7 +730,10 @@ static int tree_listings(struct tree *t, const char *dir, json_t *f, const char 
 	int rc;
 
 	v = xcalloc(n + 1, sizeof(*v));
-	json_array_foreach(changes, i, c) v[i] = c;
+	json_array_foreach(changes, i, c)
+	{
+		v[i] = c;
+	}
 	buf_init(&b, BUF_MAX_DEFAULT);
 	qsort(v, n, sizeof(*v), path_cmp);
 	for (i = 0; i < n; i++)
@@ -742,14 +764,13 @@ static int tree_listings(struct tree *t, const char *dir, json_t *f, const char 
 		snprintf(tlp, sizeof(tlp), "%s", dir);
 		for (char *p = tlp; *p; p++)
 			*p = (char)(*p - 32);
-		feed = json_pack("{s:{s:s, s:s+, s:[{s:s, s:s}], s:[{s:s, s:s}], s:s, s:O}}", "feed",
-		                 "id", feed_id, "title", t->name, " CSAF feed (TLP:", "link", "rel",
-		                 "self", "href", feed_url, "category", "scheme",
+		char *title = fmt("%s CSAF feed (TLP:%s)", t->name, tlp);
+		feed = json_pack("{s:{s:s, s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:s, s:O}}", "feed",
+		                 "id", feed_id, "title", title, "link", "rel", "self", "href",
+		                 feed_url, "category", "scheme",
 		                 "urn:ietf:params:rolie:category:information-type", "term", "csaf",
 		                 "updated", updated, "entry", json_object_get(f, "entries"));
-		json_string_set(json_object_get(json_object_get(feed, "feed"), "title"), "");
-		json_object_set_new(json_object_get(feed, "feed"), "title",
-		                    json_sprintf("%s CSAF feed (TLP:%s)", t->name, tlp));
+		free(title);
 		s = json_dumps(feed, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(feed);
 	}
@@ -834,13 +855,14 @@ static int tree_build(struct tree *t, const char *now, char **pmd_url)
 		struct buf key;
 		char *rel;
 		buf_init(&key, 1 << 20);
-		rc = t->opts->signer->pubkey(t->opts->signer->ctx, &key, t->fpr, sizeof(t->fpr), t->e);
+		rc = t->opts->signer->pubkey(t->opts->signer->ctx, &key, t->fpr, sizeof(t->fpr),
+		                             t->e);
 		if (rc == 0) {
 			rel = fmt("openpgp/%s.asc", t->fpr);
 			rc = write_file(t, rel, key.data, key.len);
-			json_array_append_new(keys, json_pack("{s:s, s:s+++}", "fingerprint", t->fpr,
-			                                      "url", t->site, "/.well-known/csaf/",
-			                                      rel, ""));
+			json_array_append_new(keys, json_pack("{s:s, s:s+++}", "fingerprint",
+			                                      t->fpr, "url", t->site,
+			                                      "/.well-known/csaf/", rel, ""));
 			free(rel);
 		}
 		buf_free(&key);
@@ -862,8 +884,8 @@ static int tree_build(struct tree *t, const char *now, char **pmd_url)
 		                "canonical_url", *pmd_url, "distributions", dists, "last_updated",
 		                latest, "list_on_CSAF_aggregators", 1, "metadata_version", "2.0",
 		                "mirror_on_CSAF_aggregators", 1, "public_openpgp_keys", keys,
-		                "publisher", "category", "coordinator", "name", t->name, "namespace",
-		                t->site, "role", "csaf_trusted_provider");
+		                "publisher", "category", "coordinator", "name", t->name,
+		                "namespace", t->site, "role", "csaf_trusted_provider");
 	}
 	if (json_array_size(keys) == 0)
 		json_object_del(pmd, "public_openpgp_keys");
@@ -898,19 +920,6 @@ static void tree_free(struct tree *t)
 	free(t->name);
 	json_decref(t->feeds);
 	json_decref(t->mem);
-}
-
-static int write_whole(const char *path, const void *data, size_t len, struct err *e)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-		int rc = err_set(e, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-		if (f)
-			fclose(f);
-		return rc;
-	}
-	return 0;
 }
 
 int csaf_export_tree(struct db *db, const struct act *act, const char *dir,
@@ -985,7 +994,9 @@ int csaf_export_tree(struct db *db, const struct act *act, const char *dir,
 	                    pmd_url, "documents", (json_int_t)t.documents, "files",
 	                    (json_int_t)t.files + 2, "signed", t.opts->signer != NULL, "tlps");
 	json_object_foreach(t.feeds, k, x)
-	    json_array_append_new(json_object_get(*report, "tlps"), json_string(k));
+	{
+		json_array_append_new(json_object_get(*report, "tlps"), json_string(k));
+	}
 	rc = 0;
 out:
 	if (rc != 0)
@@ -1036,8 +1047,9 @@ int csaf_provider_file(struct db *db, const char *path, struct buf *out, const c
 		                &st, e);
 		if (rc != 0)
 			return rc;
-		db_bind_int(st, 1, (path[6] - '0') * 1000 + (path[7] - '0') * 100 +
-		                       (path[8] - '0') * 10 + (path[9] - '0'));
+		db_bind_int(st, 1,
+		            (path[6] - '0') * 1000 + (path[7] - '0') * 100 + (path[8] - '0') * 10 +
+		                (path[9] - '0'));
 		while ((rc = db_step(st, e)) == DB_ROW) {
 			csaf_filename(db_col_text(st, 0), file, sizeof(file));
 			if (strlen(file) == (size_t)(suffix - (path + 11)) &&

@@ -139,11 +139,11 @@ int feeds_advisories_json(struct db *db, json_t **out, struct err *e)
 		                      json_pack("{s:s, s:s, s:s, s:s?}", "version", label,
 		                                "classification", "", "published_at",
 		                                db_col_text(st, 6), "change", db_col_text(st, 5)));
-		json_object_set_new(json_array_get(json_object_get(cur, "versions"),
-		                                   json_array_size(json_object_get(cur, "versions")) -
-		                                       1),
-		                    "classification",
-		                    json_sprintf("%s/%s", db_col_text(st, 3), db_col_text(st, 4)));
+		json_object_set_new(
+		    json_array_get(json_object_get(cur, "versions"),
+		                   json_array_size(json_object_get(cur, "versions")) - 1),
+		    "classification",
+		    json_sprintf("%s/%s", db_col_text(st, 3), db_col_text(st, 4)));
 		json_object_set_new(cur, "version", json_string(label));
 		json_object_set_new(cur, "title", json_string(db_col_text(st, 2)));
 		json_object_set_new(cur, "likelihood", json_string(db_col_text(st, 3)));
@@ -175,8 +175,8 @@ int feeds_advisories_json(struct db *db, json_t **out, struct err *e)
 			struct advisory_version v;
 			json_t *cves = json_array(), *prods = json_array();
 			if ((rc = advisory_load(db, json_string_value(json_object_get(a, "id")),
-			                        json_string_value(json_object_get(a, "version")), 0, &v,
-			                        e)) != 0) {
+			                        json_string_value(json_object_get(a, "version")), 0,
+			                        &v, e)) != 0) {
 				json_decref(cves);
 				json_decref(prods);
 				goto out;
@@ -184,9 +184,9 @@ int feeds_advisories_json(struct db *db, json_t **out, struct err *e)
 			for (size_t j = 0; j < v.ncves; j++)
 				json_array_append_new(cves, json_string(v.cves[j]));
 			for (size_t j = 0; j < v.naffects; j++)
-				json_array_append_new(prods, json_pack("{s:s, s:s}", "product",
-				                                       v.affects[j].product, "range",
-				                                       v.affects[j].range));
+				json_array_append_new(
+				    prods, json_pack("{s:s, s:s}", "product", v.affects[j].product,
+				                     "range", v.affects[j].range));
 			json_object_set_new(a, "cves", cves);
 			json_object_set_new(a, "products", prods);
 			advisory_version_free(&v);

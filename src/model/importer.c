@@ -18,7 +18,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,30 +101,32 @@ static int vuln_ensure(struct db *db, const struct act *act, const char *cve, co
 	          " ON CONFLICT (cve) DO NOTHING",
 	          cve, title, now);
 	if (rc == 0 && title)
-		rc = EXEC(db, e, "UPDATE vulns SET title = ?2 WHERE cve = ?1 AND title IS NULL", cve,
-		          title);
+		rc = EXEC(db, e, "UPDATE vulns SET title = ?2 WHERE cve = ?1 AND title IS NULL",
+		          cve, title);
 	return rc;
 }
 
 static int vuln_fill(struct db *db, const char *cve, const char *description, const char *cwe,
-                     const char *score, const char *vector, const char *disclosed,
-                     struct err *e)
+                     const char *score, const char *vector, const char *disclosed, struct err *e)
 {
 	int rc = 0;
 
 	if (description)
-		rc = EXEC(db, e,
-		          "UPDATE vulns SET description = ?2 WHERE cve = ?1 AND description IS NULL",
-		          cve, description);
+		rc =
+		    EXEC(db, e,
+		         "UPDATE vulns SET description = ?2 WHERE cve = ?1 AND description IS NULL",
+		         cve, description);
 	if (rc == 0 && cwe)
-		rc = EXEC(db, e, "UPDATE vulns SET cwe = ?2 WHERE cve = ?1 AND cwe IS NULL", cve, cwe);
+		rc = EXEC(db, e, "UPDATE vulns SET cwe = ?2 WHERE cve = ?1 AND cwe IS NULL", cve,
+		          cwe);
 	if (rc == 0 && score && vector)
 		rc = EXEC(db, e,
 		          "UPDATE vulns SET cvss_score = ?2, cvss_vector = ?3 WHERE cve = ?1"
 		          " AND cvss_vector IS NULL",
 		          cve, score, vector);
 	if (rc == 0 && disclosed)
-		rc = EXEC(db, e, "UPDATE vulns SET disclosed = ?2 WHERE cve = ?1 AND disclosed IS NULL",
+		rc = EXEC(db, e,
+		          "UPDATE vulns SET disclosed = ?2 WHERE cve = ?1 AND disclosed IS NULL",
 		          cve, disclosed);
 	return rc;
 }
@@ -169,8 +171,8 @@ static int raise_mitigation(struct db *db, const char *cve, const char *status, 
 }
 
 /* Raises the exploit status (never lowers it); logs the change. */
-static int raise_exploit(struct db *db, const struct act *act, const char *cve,
-                         const char *status, const char *source, int *raised, struct err *e)
+static int raise_exploit(struct db *db, const struct act *act, const char *cve, const char *status,
+                         const char *source, int *raised, struct err *e)
 {
 	char old[32], now[32], object[64];
 	int rc = col_text(db, "SELECT exploit_status FROM vulns WHERE cve = ?1", cve, old,
@@ -180,8 +182,9 @@ static int raise_exploit(struct db *db, const struct act *act, const char *cve,
 	if (rc != 0 || vuln_exploit_rank(status) <= vuln_exploit_rank(old))
 		return rc;
 	time_format(act->at, now, sizeof(now));
-	if ((rc = EXEC(db, e, "UPDATE vulns SET exploit_status = ?2, updated_at = ?3 WHERE cve = ?1",
-	               cve, status, now)) != 0)
+	if ((rc =
+	         EXEC(db, e, "UPDATE vulns SET exploit_status = ?2, updated_at = ?3 WHERE cve = ?1",
+	              cve, status, now)) != 0)
 		return rc;
 	*raised = 1;
 	snprintf(object, sizeof(object), "vuln:%s", cve);
@@ -193,8 +196,8 @@ static int raise_exploit(struct db *db, const struct act *act, const char *cve,
 
 /* Whether the advisory's proposal would rise if its "actively exploited" answer said yes;
  * adds the to-do when it would. */
-static int reclassify_check(struct db *db, const struct act *act, const char *id,
-                            const char *cve, const char *source, int *added, struct err *e)
+static int reclassify_check(struct db *db, const struct act *act, const char *id, const char *cve,
+                            const char *source, int *added, struct err *e)
 {
 	struct advisory_version v;
 	struct matrix m;
@@ -277,8 +280,8 @@ int import_mark_exploited(struct db *db, const struct act *act, const char *cve,
 	json_array_foreach(ids, i, x)
 	{
 		int added = 0;
-		if ((rc = reclassify_check(db, act, json_string_value(x), cve, source, &added, e)) !=
-		    0)
+		if ((rc = reclassify_check(db, act, json_string_value(x), cve, source, &added,
+		                           e)) != 0)
 			goto out;
 		*todos += added;
 	}
@@ -289,7 +292,12 @@ out:
 
 /* ---- sources: one row per document, its last revision ---- */
 
-enum src_state { SRC_NEW, SRC_UPDATED, SRC_UNCHANGED, SRC_OLDER };
+enum src_state {
+	SRC_NEW,
+	SRC_UPDATED,
+	SRC_UNCHANGED,
+	SRC_OLDER
+};
 static const char *const src_state_names[] = {"new", "updated", "unchanged", "older"};
 
 static int64_t when(const char *s)
@@ -302,12 +310,11 @@ static int64_t when(const char *s)
 }
 
 static int source_state(struct db *db, const char *source, const char *released,
-                        const char *version, const char *sha, enum src_state *state,
-                        struct err *e)
+                        const char *version, const char *sha, enum src_state *state, struct err *e)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(db, "SELECT released, version, sha256 FROM vuln_sources WHERE source = ?1",
-	                    &st, e);
+	int rc = db_prepare(
+	    db, "SELECT released, version, sha256 FROM vuln_sources WHERE source = ?1", &st, e);
 
 	if (rc != 0)
 		return rc;
@@ -315,9 +322,8 @@ static int source_state(struct db *db, const char *source, const char *released,
 	*state = SRC_NEW;
 	if ((rc = db_step(st, e)) == DB_ROW) {
 		int64_t told = when(db_col_text(st, 0)), tnew = when(released);
-		int vc = version_compare(version ? version : "", db_col_is_null(st, 1)
-		                                                      ? ""
-		                                                      : db_col_text(st, 1));
+		int vc = version_compare(version ? version : "",
+		                         db_col_is_null(st, 1) ? "" : db_col_text(st, 1));
 		if (strcmp(db_col_text(st, 2), sha) == 0)
 			*state = SRC_UNCHANGED;
 		else if (tnew > told || (tnew == told && vc >= 0))
@@ -373,11 +379,12 @@ static int source_save(struct db *db, const struct act *act, const struct source
 static int put_product(struct db *db, const char *cve, const char *key, const char *range,
                        const char *source, struct err *e)
 {
-	return EXEC(db, e,
-	            "INSERT INTO vuln_products (cve, product, range, source) VALUES (?1, ?2, ?3, ?4)"
-	            " ON CONFLICT (cve, product) DO UPDATE SET range = excluded.range,"
-	            " source = excluded.source WHERE vuln_products.source IS NOT NULL",
-	            cve, key, range, source);
+	return EXEC(
+	    db, e,
+	    "INSERT INTO vuln_products (cve, product, range, source) VALUES (?1, ?2, ?3, ?4)"
+	    " ON CONFLICT (cve, product) DO UPDATE SET range = excluded.range,"
+	    " source = excluded.source WHERE vuln_products.source IS NOT NULL",
+	    cve, key, range, source);
 }
 
 static int put_fixed(struct db *db, const char *cve, const char *key, const char *version,
@@ -394,17 +401,19 @@ static int put_ref(struct db *db, const char *cve, const char *url, const char *
 {
 	if (url == NULL || strlen(url) > 2048)
 		return 0;
-	return EXEC(db, e,
-	            "INSERT INTO vuln_references (cve, url, summary, source) VALUES (?1, ?2, ?3, ?4)"
-	            " ON CONFLICT (cve, url) DO NOTHING",
-	            cve, url, summary, source);
+	return EXEC(
+	    db, e,
+	    "INSERT INTO vuln_references (cve, url, summary, source) VALUES (?1, ?2, ?3, ?4)"
+	    " ON CONFLICT (cve, url) DO NOTHING",
+	    cve, url, summary, source);
 }
 
 static int put_source_cve(struct db *db, const char *source, const char *cve, struct err *e)
 {
-	return EXEC(db, e,
-	            "INSERT INTO vuln_source_cves (source, cve) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-	            source, cve);
+	return EXEC(
+	    db, e,
+	    "INSERT INTO vuln_source_cves (source, cve) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+	    source, cve);
 }
 
 /* ---- CSAF ---- */
@@ -425,17 +434,42 @@ static const char *threat_status(const char *details)
 {
 	static const struct {
 		const char *words, *status;
-	} map[] = {{"actively exploited", "active"},   {"active exploitation", "active"},
-	           {"exploited in the wild", "active"}, {"actief misbruik: beperkt", "active"},
+	} map[] = {{"actively exploited", "active"},
+	           {"active exploitation", "active"},
+	           {"exploited in the wild", "active"},
+	           {"actief misbruik: beperkt", "active"},
 	           {"actief misbruik: grootschalig", "active"},
-	           {"exploit code is public", "public"},  {"exploitcode: exploit", "public"},
+	           {"exploit code is public", "public"},
+	           {"exploitcode: exploit", "public"},
 	           {"publicly available exploit", "public"},
-	           {"proof of concept", "poc"},           {"exploitcode: proof-of-concept", "poc"}};
+	           {"proof of concept", "poc"},
+	           {"exploitcode: proof-of-concept", "poc"}};
 
 	for (size_t i = 0; details && i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcasestr(details, map[i].words))
 			return map[i].status;
 	return NULL;
+}
+
+/* The product keys a remediation applies to, as a JSON array text (malloc'd). */
+static char *rem_keys(const struct csaf_doc *d, const struct csaf_remediation *r)
+{
+	json_t *keys = json_object(), *arr = json_array();
+	char *text;
+
+	for (size_t i = 0; i < r->products.n; i++)
+		for (size_t p = 0; p < d->nproducts; p++)
+			if (d->products[p].id && d->products[p].key &&
+			    strcmp(d->products[p].id, r->products.v[i]) == 0 &&
+			    !json_object_get(keys, d->products[p].key)) {
+				json_object_set_new(keys, d->products[p].key, json_true());
+				json_array_append_new(arr, json_string(d->products[p].key));
+				break;
+			}
+	text = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	json_decref(keys);
+	return text;
 }
 
 static int csaf_one(struct db *db, const struct act *act, const char *file, json_t *row,
@@ -475,6 +509,9 @@ static int csaf_one(struct db *db, const struct act *act, const char *file, json
 	json_object_set_new(row, "classification",
 	                    likelihood && impact ? json_sprintf("%s/%s", likelihood, impact)
 	                                         : json_null());
+	for (size_t i = 0; i < d.nvulns; i++)
+		if (d.vulns[i].cve)
+			json_array_append_new(cves, json_string(d.vulns[i].cve));
 	if (state == SRC_UNCHANGED || state == SRC_OLDER)
 		goto done;
 	memset(&s, 0, sizeof(s));
@@ -500,7 +537,6 @@ static int csaf_one(struct db *db, const struct act *act, const char *file, json
 
 		if (v->cve == NULL)
 			continue; /* no CVE: nothing to attach it to */
-		json_array_append_new(cves, json_string(v->cve));
 		snprintf(score, sizeof(score), "%.1f", v->cvss_score);
 		if ((rc = vuln_ensure(db, act, v->cve, v->title ? v->title : d.title, e)) != 0 ||
 		    (rc = vuln_fill(db, v->cve, csaf_description(v), v->cwe_id,
@@ -522,30 +558,13 @@ static int csaf_one(struct db *db, const struct act *act, const char *file, json
 		/* remediations, with the product keys they apply to */
 		for (size_t j = 0; rc == 0 && j < v->nrems; j++) {
 			const struct csaf_remediation *r = &v->rems[j];
-			json_t *keys = json_array();
-			char pos[24], *ktext;
-			for (size_t k = 0; k < r->products.n; k++)
-				for (size_t p = 0; p < d.nproducts; p++)
-					if (d.products[p].id && d.products[p].key &&
-					    strcmp(d.products[p].id, r->products.v[k]) == 0) {
-						size_t q;
-						json_t *y;
-						int dup = 0;
-						json_array_foreach(keys, q, y) dup |= strcmp(
-						    json_string_value(y), d.products[p].key) == 0;
-						if (!dup)
-							json_array_append_new(
-							    keys, json_string(d.products[p].key));
-						break;
-					}
-			ktext = json_dumps(keys, JSON_COMPACT);
-			json_decref(keys);
+			char pos[24], *ktext = rem_keys(&d, r);
 			snprintf(pos, sizeof(pos), "%zu", j);
-			rc = EXEC(db, e,
-			          "INSERT INTO vuln_remediations (cve, source, pos, category, details,"
-			          " date, url, products) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			          v->cve, source, pos, r->category, r->details, r->date, r->url,
-			          ktext);
+			rc = EXEC(
+			    db, e,
+			    "INSERT INTO vuln_remediations (cve, source, pos, category, details,"
+			    " date, url, products) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			    v->cve, source, pos, r->category, r->details, r->date, r->url, ktext);
 			free(ktext);
 			if (rc == 0 && strcmp(r->category, "vendor_fix") == 0)
 				rc = raise_mitigation(db, v->cve, "patch", e);
@@ -559,8 +578,8 @@ static int csaf_one(struct db *db, const struct act *act, const char *file, json
 			                     : NULL;
 			int raised, todos;
 			if (st && strcmp(st, "active") == 0) {
-				rc = import_mark_exploited(db, act, v->cve, NULL, source, &raised, &todos,
-				                           e);
+				rc = import_mark_exploited(db, act, v->cve, NULL, source, &raised,
+				                           &todos, e);
 				*todos_total += todos;
 			} else if (st)
 				rc = raise_exploit(db, act, v->cve, st, source, &raised, e);
@@ -569,7 +588,8 @@ static int csaf_one(struct db *db, const struct act *act, const char *file, json
 			rc = put_ref(db, v->cve, v->refs[j].url, v->refs[j].summary, source, e);
 		for (size_t j = 0; rc == 0 && j < d.nrefs; j++)
 			if (strcmp(d.refs[j].category, "external") == 0)
-				rc = put_ref(db, v->cve, d.refs[j].url, d.refs[j].summary, source, e);
+				rc = put_ref(db, v->cve, d.refs[j].url, d.refs[j].summary, source,
+				             e);
 		csaf_affects_free(a, na);
 		if (rc)
 			goto out;
@@ -679,17 +699,20 @@ static int cve_one(struct db *db, const struct act *act, const char *file, json_
 	if (r.title == NULL && r.description) {
 		/* a record without a title: the start of its description */
 		char t[128];
-		snprintf(t, sizeof(t), "%.120s%s", r.description, strlen(r.description) > 120 ? "..."
-		                                                                               : "");
-		if ((rc = EXEC(db, e, "UPDATE vulns SET title = ?2 WHERE cve = ?1 AND title IS NULL",
-		               r.id, t)) != 0)
+		snprintf(t, sizeof(t), "%.120s%s", r.description,
+		         strlen(r.description) > 120 ? "..." : "");
+		if ((rc =
+		         EXEC(db, e, "UPDATE vulns SET title = ?2 WHERE cve = ?1 AND title IS NULL",
+		              r.id, t)) != 0)
 			goto out;
 	}
 	for (size_t i = 0; rc == 0 && i < r.nproducts; i++) {
 		if (r.products[i].range)
-			rc = put_product(db, r.id, r.products[i].key, r.products[i].range, source, e);
+			rc = put_product(db, r.id, r.products[i].key, r.products[i].range, source,
+			                 e);
 		for (size_t k = 0; rc == 0 && k < r.products[i].fixed.n; k++)
-			rc = put_fixed(db, r.id, r.products[i].key, r.products[i].fixed.v[k], source, e);
+			rc = put_fixed(db, r.id, r.products[i].key, r.products[i].fixed.v[k],
+			               source, e);
 	}
 	for (size_t i = 0; rc == 0 && i < r.nrefs; i++)
 		rc = put_ref(db, r.id, r.refs[i].url, r.refs[i].name, source, e);
@@ -698,8 +721,8 @@ static int cve_one(struct db *db, const struct act *act, const char *file, json_
 	if (r.kev_date || (r.exploitation && strcmp(r.exploitation, "active") == 0)) {
 		int raised, todos;
 		if ((rc = import_mark_exploited(db, act, r.id, r.kev_date,
-		                                r.kev_date ? "CISA KEV" : "CISA SSVC", &raised, &todos,
-		                                e)) != 0)
+		                                r.kev_date ? "CISA KEV" : "CISA SSVC", &raised,
+		                                &todos, e)) != 0)
 			goto out;
 		c->active += raised;
 		c->todos += todos;
@@ -721,23 +744,42 @@ out:
 	return rc;
 }
 
-static json_t *walk_found; /* the files nftw finds; set only while walking */
-
-static int walk_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* Adds every CVE-*.json under dir (depth-first, at most 32 levels, symbolic links not
+ * followed) to files. */
+static int walk_dir(const char *dir, json_t *files, int depth, struct err *e)
 {
-	const char *base = path + ftw->base;
-	size_t n = strlen(base);
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
 
-	(void)sb;
-	if (flag == FTW_F && n > 9 && strncmp(base, "CVE-", 4) == 0 &&
-	    strcmp(base + n - 5, ".json") == 0)
-		json_array_append_new(walk_found, json_string(path));
-	return json_array_size(walk_found) > 2000000 ? 1 : 0;
+	if (depth > 32)
+		return 0;
+	if ((d = opendir(dir)) == NULL)
+		return err_set(e, ERR_INPUT, "%s: cannot open: %s", dir, strerror(errno));
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct stat st;
+		size_t n = strlen(de->d_name);
+		char *path;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xmalloc(strlen(dir) + n + 2);
+		snprintf(path, strlen(dir) + n + 2, "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = walk_dir(path, files, depth + 1, e);
+		else if (S_ISREG(st.st_mode) && n > 9 && strncmp(de->d_name, "CVE-", 4) == 0 &&
+		         strcmp(de->d_name + n - 5, ".json") == 0)
+			json_array_append_new(files, json_string(path));
+		free(path);
+	}
+	closedir(d);
+	return rc;
 }
 
 static int str_cmp(const void *a, const void *b)
 {
-	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+	return strcmp(json_string_value(*(json_t *const *)a),
+	              json_string_value(*(json_t *const *)b));
 }
 
 int import_cve(struct db *db, const struct act *act, const char *const *paths, size_t n,
@@ -753,18 +795,23 @@ int import_cve(struct db *db, const struct act *act, const char *const *paths, s
 	for (i = 0; rc == 0 && i < n; i++) {
 		struct stat st;
 		if (stat(paths[i], &st) != 0) {
-			rc = err_set(e, ERR_INPUT, "%s: cannot open: %s", paths[i], strerror(errno));
+			rc =
+			    err_set(e, ERR_INPUT, "%s: cannot open: %s", paths[i], strerror(errno));
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			json_t *found = json_array();
 			json_t **v;
 			size_t k;
-			walk_found = found;
-			nftw(paths[i], walk_entry, 32, FTW_PHYS);
-			walk_found = NULL;
+			if ((rc = walk_dir(paths[i], found, 0, e)) != 0) {
+				json_decref(found);
+				break;
+			}
 			v = xcalloc(json_array_size(found) + 1, sizeof(*v));
-			json_array_foreach(found, k, x) v[k] = x;
+			json_array_foreach(found, k, x)
+			{
+				v[k] = x;
+			}
 			qsort(v, json_array_size(found), sizeof(*v), str_cmp);
 			for (k = 0; k < json_array_size(found); k++)
 				json_array_append(files, v[k]);
@@ -789,10 +836,10 @@ int import_cve(struct db *db, const struct act *act, const char *const *paths, s
 	if (rc == 0)
 		*out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "records",
 		                 (json_int_t)c.records, "new", (json_int_t)c.fresh, "updated",
-		                 (json_int_t)c.updated, "unchanged", (json_int_t)c.unchanged, "older",
-		                 (json_int_t)c.older, "rejected", (json_int_t)c.rejected,
-		                 "marked_active", (json_int_t)c.active, "todos", (json_int_t)c.todos,
-		                 "rows", rows);
+		                 (json_int_t)c.updated, "unchanged", (json_int_t)c.unchanged,
+		                 "older", (json_int_t)c.older, "rejected", (json_int_t)c.rejected,
+		                 "marked_active", (json_int_t)c.active, "todos",
+		                 (json_int_t)c.todos, "rows", rows);
 	else
 		json_decref(rows);
 	json_decref(files);
@@ -861,7 +908,10 @@ static int name_match(const struct inv_product *p, const char *kev_vendor, json_
 	pw = words(p->product);
 	if (json_object_size(pw) == 0)
 		all = 0;
-	json_object_foreach(pw, k, dummy) all &= json_object_get(kev_words, k) != NULL;
+	json_object_foreach(pw, k, dummy)
+	{
+		all &= json_object_get(kev_words, k) != NULL;
+	}
 	json_decref(pw);
 	return all;
 }
@@ -889,8 +939,8 @@ static int orgs_in_range(struct db *db, const char *cve, const char *product, co
 		db_done(st);
 	}
 	if (rc >= 0)
-		rc = db_prepare(db, "SELECT org_id, version, vkey FROM inventory WHERE product = ?1",
-		                &st, e);
+		rc = db_prepare(
+		    db, "SELECT org_id, version, vkey FROM inventory WHERE product = ?1", &st, e);
 	if (rc >= 0) {
 		db_bind_text(st, 1, product);
 		while ((rc = db_step(st, e)) == DB_ROW) {
@@ -900,8 +950,11 @@ static int orgs_in_range(struct db *db, const char *cve, const char *product, co
 			int is_fixed = 0;
 			if (!range_contains_key(&r, key, klen))
 				continue;
-			json_array_foreach(fixed, i, f) is_fixed |=
-			    version_compare(json_string_value(f), db_col_text(st, 1)) == 0;
+			json_array_foreach(fixed, i, f)
+			{
+				is_fixed |=
+				    version_compare(json_string_value(f), db_col_text(st, 1)) == 0;
+			}
 			if (!is_fixed)
 				json_object_set_new(orgs, db_col_text(st, 0), json_true());
 		}
@@ -928,8 +981,7 @@ static int orgs_of_product(struct db *db, const char *product, json_t *orgs, str
 
 #define KEV_ORGS_LISTED 50
 
-int import_kev(struct db *db, const struct act *act, const char *file, json_t **out,
-               struct err *e)
+int import_kev(struct db *db, const struct act *act, const char *file, json_t **out, struct err *e)
 {
 	struct kev_catalog k;
 	struct inv_product *inv = NULL;
@@ -950,10 +1002,11 @@ int import_kev(struct db *db, const struct act *act, const char *file, json_t **
 	}
 	sha256_hex(data, len, sha);
 	/* the products constituents run */
-	if ((rc = db_prepare(db,
-	                     "SELECT product, count(DISTINCT org_id) FROM inventory GROUP BY product"
-	                     " ORDER BY product",
-	                     &st, e)) != 0)
+	if ((rc =
+	         db_prepare(db,
+	                    "SELECT product, count(DISTINCT org_id) FROM inventory GROUP BY product"
+	                    " ORDER BY product",
+	                    &st, e)) != 0)
 		goto out;
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		const char *key = db_col_text(st, 0), *colon = strchr(key, ':');
@@ -978,31 +1031,33 @@ int import_kev(struct db *db, const struct act *act, const char *file, json_t **
 		json_t *dummy;
 		int is_new, raised = 0, added = 0;
 
-		rc = EXEC(db, e,
-		          "INSERT INTO kev_entries (cve, vendor_project, product, name, date_added,"
-		          " due_date, ransomware, short_description, required_action, notes, cwes,"
-		          " catalog_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-		          x->cve, x->vendor_project, x->product, x->name, x->date_added, x->due_date,
-		          x->ransomware, x->short_description, x->required_action, x->notes, x->cwes,
-		          k.version);
+		rc = EXEC(
+		    db, e,
+		    "INSERT INTO kev_entries (cve, vendor_project, product, name, date_added,"
+		    " due_date, ransomware, short_description, required_action, notes, cwes,"
+		    " catalog_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		    x->cve, x->vendor_project, x->product, x->name, x->date_added, x->due_date,
+		    x->ransomware, x->short_description, x->required_action, x->notes, x->cwes,
+		    k.version);
 		if (rc == 0)
 			rc = vuln_ensure(db, act, x->cve, x->name, e);
 		if (rc == 0) {
 			json_t *cw = json_loads(x->cwes, 0, NULL);
 			if (json_is_string(json_array_get(cw, 0)))
-				snprintf(cwe, sizeof(cwe), "%s", json_string_value(json_array_get(cw, 0)));
+				snprintf(cwe, sizeof(cwe), "%s",
+				         json_string_value(json_array_get(cw, 0)));
 			json_decref(cw);
 			rc = vuln_fill(db, x->cve, x->short_description, cwe[0] ? cwe : NULL, NULL,
 			               NULL, NULL, e);
 		}
 		if (rc == 0)
-			rc = col_text(db, "SELECT kev_date FROM vulns WHERE cve = ?1", x->cve, kev_date,
-			              sizeof(kev_date), e);
+			rc = col_text(db, "SELECT kev_date FROM vulns WHERE cve = ?1", x->cve,
+			              kev_date, sizeof(kev_date), e);
 		is_new = rc == 0 && kev_date[0] == '\0';
 		if (rc == 0 && is_new) {
 			fresh++;
-			rc = import_mark_exploited(db, act, x->cve, x->date_added, "CISA KEV", &raised,
-			                           &added, e);
+			rc = import_mark_exploited(db, act, x->cve, x->date_added, "CISA KEV",
+			                           &raised, &added, e);
 			active += raised;
 			todos += added;
 		}
@@ -1018,18 +1073,18 @@ int import_kev(struct db *db, const struct act *act, const char *file, json_t **
 			size_t j;
 			db_bind_text(st, 1, x->cve);
 			while ((rc = db_step(st, e)) == DB_ROW)
-				json_array_append_new(ranges,
-				                      json_pack("[s, s]", db_col_text(st, 0),
-				                                db_col_text(st, 1)));
+				json_array_append_new(
+				    ranges,
+				    json_pack("[s, s]", db_col_text(st, 0), db_col_text(st, 1)));
 			db_done(st);
 			rc = rc < 0 ? rc : 0;
 			json_array_foreach(ranges, j, y)
 			{
 				size_t before = json_object_size(orgs);
 				if (rc == 0)
-					rc = orgs_in_range(db, x->cve,
-					                   json_string_value(json_array_get(y, 0)),
-					                   json_string_value(json_array_get(y, 1)), orgs, e);
+					rc = orgs_in_range(
+					    db, x->cve, json_string_value(json_array_get(y, 0)),
+					    json_string_value(json_array_get(y, 1)), orgs, e);
 				if (json_object_size(orgs) > before)
 					json_array_append(matched, json_array_get(y, 0));
 			}
@@ -1068,13 +1123,13 @@ int import_kev(struct db *db, const struct act *act, const char *file, json_t **
 		}
 		runs += json_object_size(orgs) > 0;
 		json_array_append_new(
-		    rows, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:s, s:I, s:o, s:o, s:o}",
-		                    "cve", x->cve, "vendor_project", x->vendor_project, "product",
-		                    x->product, "date_added", x->date_added, "new", is_new,
-		                    "exploit_status", status, "runs", json_object_size(orgs) > 0,
-		                    "match", match, "organisations",
-		                    (json_int_t)json_object_size(orgs), "orgs", olist, "products",
-		                    matched, "advisories", advs));
+		    rows,
+		    json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:s, s:I, s:o, s:o, s:o}", "cve",
+		              x->cve, "vendor_project", x->vendor_project, "product", x->product,
+		              "date_added", x->date_added, "new", is_new, "exploit_status", status,
+		              "runs", json_object_size(orgs) > 0, "match", match, "organisations",
+		              (json_int_t)json_object_size(orgs), "orgs", olist, "products",
+		              matched, "advisories", advs));
 		json_decref(orgs);
 		if (rc)
 			goto out;
@@ -1094,15 +1149,15 @@ int import_kev(struct db *db, const struct act *act, const char *file, json_t **
 		if ((rc = source_save(db, act, &s, e)) != 0)
 			goto out;
 	}
-	rc = event_append(db, act, "import.kev", "vulns",
-	                  json_pack("{s:s, s:I, s:I, s:I, s:I}", "catalog_version", k.version,
-	                            "entries", (json_int_t)k.n, "new", (json_int_t)fresh,
-	                            "marked_active", (json_int_t)active, "todos",
-	                            (json_int_t)todos),
-	                  e);
+	rc =
+	    event_append(db, act, "import.kev", "vulns",
+	                 json_pack("{s:s, s:I, s:I, s:I, s:I}", "catalog_version", k.version,
+	                           "entries", (json_int_t)k.n, "new", (json_int_t)fresh,
+	                           "marked_active", (json_int_t)active, "todos", (json_int_t)todos),
+	                 e);
 	if (rc == 0) {
-		*out = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:O}", "catalog_version", k.version,
-		                 "entries", (json_int_t)k.n, "new", (json_int_t)fresh,
+		*out = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:O}", "catalog_version",
+		                 k.version, "entries", (json_int_t)k.n, "new", (json_int_t)fresh,
 		                 "marked_active", (json_int_t)active, "todos", (json_int_t)todos,
 		                 "runs", (json_int_t)runs, "rows", rows);
 	}
@@ -1127,13 +1182,15 @@ int import_vuln_details(struct db *db, const char *cve, json_t *o, struct err *e
 	json_t *a;
 	int rc;
 
-	rc = db_prepare(db, "SELECT description, cwe, cvss_score, cvss_vector FROM vulns WHERE cve = ?1",
-	                &st, e);
+	rc = db_prepare(
+	    db, "SELECT description, cwe, cvss_score, cvss_vector FROM vulns WHERE cve = ?1", &st,
+	    e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, cve);
 	if ((rc = db_step(st, e)) == DB_ROW) {
-		static const char *const keys[] = {"description", "cwe", "cvss_score", "cvss_vector"};
+		static const char *const keys[] = {"description", "cwe", "cvss_score",
+		                                   "cvss_vector"};
 		for (int i = 0; i < 4; i++)
 			if (!db_col_is_null(st, i))
 				json_object_set_new(o, keys[i], json_string(db_col_text(st, i)));
@@ -1141,22 +1198,22 @@ int import_vuln_details(struct db *db, const char *cve, json_t *o, struct err *e
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	rc = db_prepare(db,
-	                "SELECT category, details, date, url, products, source FROM vuln_remediations"
-	                " WHERE cve = ?1 ORDER BY source, pos",
-	                &st, e);
+	rc = db_prepare(
+	    db,
+	    "SELECT category, details, date, url, products, source FROM vuln_remediations"
+	    " WHERE cve = ?1 ORDER BY source, pos",
+	    &st, e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, cve);
 	a = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		json_t *p = json_loads(db_col_text(st, 4), 0, NULL);
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:o, s:s}", "category",
-		                                   db_col_text(st, 0), "details", db_col_text(st, 1),
-		                                   "date", db_col_text(st, 2), "url",
-		                                   db_col_text(st, 3), "products",
-		                                   p ? p : json_array(), "source",
-		                                   db_col_text(st, 5)));
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s, s:s?, s:s?, s:o, s:s}", "category", db_col_text(st, 0),
+		                 "details", db_col_text(st, 1), "date", db_col_text(st, 2), "url",
+		                 db_col_text(st, 3), "products", p ? p : json_array(), "source",
+		                 db_col_text(st, 5)));
 	}
 	db_done(st);
 	if (json_array_size(a))
@@ -1165,9 +1222,9 @@ int import_vuln_details(struct db *db, const char *cve, json_t *o, struct err *e
 		json_decref(a);
 	if (rc < 0)
 		return rc;
-	rc = db_prepare(db,
-	                "SELECT url, summary, source FROM vuln_references WHERE cve = ?1 ORDER BY url",
-	                &st, e);
+	rc = db_prepare(
+	    db, "SELECT url, summary, source FROM vuln_references WHERE cve = ?1 ORDER BY url", &st,
+	    e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, cve);
@@ -1214,14 +1271,14 @@ int import_vuln_details(struct db *db, const char *cve, json_t *o, struct err *e
 		return rc;
 	db_bind_text(st, 1, cve);
 	if ((rc = db_step(st, e)) == DB_ROW)
-		json_object_set_new(
-		    o, "kev",
-		    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s}", "vendor_project",
-		              db_col_text(st, 0), "product", db_col_text(st, 1), "name",
-		              db_col_text(st, 2), "date_added", db_col_text(st, 3), "due_date",
-		              db_col_text(st, 4), "ransomware", db_col_text(st, 5),
-		              "required_action", db_col_text(st, 6), "catalog_version",
-		              db_col_text(st, 7)));
+		json_object_set_new(o, "kev",
+		                    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s}",
+		                              "vendor_project", db_col_text(st, 0), "product",
+		                              db_col_text(st, 1), "name", db_col_text(st, 2),
+		                              "date_added", db_col_text(st, 3), "due_date",
+		                              db_col_text(st, 4), "ransomware", db_col_text(st, 5),
+		                              "required_action", db_col_text(st, 6),
+		                              "catalog_version", db_col_text(st, 7)));
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }

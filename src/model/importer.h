@@ -39,8 +39,7 @@ int import_cve(struct db *db, const struct act *act, const char *const *paths, s
  * cve, vendor_project, product, date_added, new, exploit_status, runs, match, orgs,
  * products, advisories]}. match is "range" (an inventory version in the record's range),
  * "name" (a product of the same name, version unknown) or "" (none). */
-int import_kev(struct db *db, const struct act *act, const char *file, json_t **out,
-               struct err *e);
+int import_kev(struct db *db, const struct act *act, const char *file, json_t **out, struct err *e);
 
 /* Records that cve is actively exploited (source "kev" or "cve:..."): exploit_status rises to
  * active, kev_date is set when given and not set before; then every advisory on the CVE

@@ -317,11 +317,57 @@ static int inv_json_rows(struct inv_import *s, json_t *arr, struct err *e)
 	return 0;
 }
 
-/* CycloneDX: every component with a purl or CPE becomes a row of the --org organisation. */
+/* ---- issue 5: CycloneDX 1.4-1.6, made solid (nested components, the metadata component,
+ * scope "excluded", purl or CPE, each component named by its JSON path) ---- */
+
+/* One component and, recursively, the components it is made of. */
+static int inv_cdx_component(struct inv_import *s, json_t *c, const char *where, int depth,
+                             struct err *e)
+{
+	const char *purl = jstr(c, "purl"), *cpe = jstr(c, "cpe"), *scope = jstr(c, "scope");
+	json_t *sub = json_object_get(c, "components"), *x;
+	size_t i;
+	int rc = 0;
+
+	if (!json_is_object(c))
+		return err_set(e, ERR_INPUT, "%s: expected an object (a component)", where);
+	if (depth > 32)
+		return err_set(e, ERR_INPUT, "%s: components nested more than 32 deep", where);
+	if ((json_object_get(c, "purl") && !purl) || (json_object_get(c, "cpe") && !cpe) ||
+	    (json_object_get(c, "version") && !jstr(c, "version")))
+		return err_set(e, ERR_INPUT, "%s: purl, cpe and version must be strings", where);
+	if (purl || cpe) {
+		struct product_ref ref;
+		/* the purl first; a CPE when the purl is not one Baken can key */
+		const char *id = cpe;
+		if (purl && (cpe == NULL || product_parse(purl, &ref, NULL) == 0))
+			id = purl;
+		if (scope && strcmp(scope, "excluded") == 0)
+			id = NULL; /* not part of what runs */
+		if (id && (rc = inv_import_one(s, NULL, id, id == purl ? "purl" : "cpe",
+		                               jstr(c, "version"), 1, 0, where, e)) != 0)
+			return rc;
+	}
+	if (sub && !json_is_array(sub))
+		return err_set(e, ERR_INPUT, "%s.components: expected an array", where);
+	json_array_foreach(sub, i, x)
+	{
+		char inner[4200];
+		snprintf(inner, sizeof(inner), "%s.components[%zu]", where, i);
+		if ((rc = inv_cdx_component(s, x, inner, depth + 1, e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* CycloneDX: every component with a purl or CPE (the metadata's component too, and those
+ * nested in others) becomes a row of the --org organisation. */
 static int inv_cyclonedx(struct inv_import *s, json_t *bom, struct err *e)
 {
 	json_t *comps = json_object_get(bom, "components"), *c;
+	json_t *meta = json_object_get(json_object_get(bom, "metadata"), "component");
 	const char *spec = jstr(bom, "specVersion");
+	char where[4200];
 	size_t i;
 	int rc;
 
@@ -333,19 +379,15 @@ static int inv_cyclonedx(struct inv_import *s, json_t *bom, struct err *e)
 		               "%s: a CycloneDX SBOM names no organisation: give --org", s->path);
 	if (comps && !json_is_array(comps))
 		return err_set(e, ERR_INPUT, "%s: components: expected an array", s->path);
+	if (meta) {
+		snprintf(where, sizeof(where), "%s: metadata.component", s->path);
+		if ((rc = inv_cdx_component(s, meta, where, 0, e)) != 0)
+			return rc;
+	}
 	json_array_foreach(comps, i, c)
 	{
-		char where[4200];
-		const char *id = jstr(c, "purl");
-
-		if (id == NULL)
-			id = jstr(c, "cpe");
-		if (id == NULL)
-			continue; /* a component without an identifier cannot be matched */
 		snprintf(where, sizeof(where), "%s: components[%zu]", s->path, i);
-		rc = inv_import_one(s, NULL, id, jstr(c, "purl") ? "purl" : "cpe",
-		                    jstr(c, "version"), 1, 0, where, e);
-		if (rc != 0)
+		if ((rc = inv_cdx_component(s, c, where, 0, e)) != 0)
 			return rc;
 	}
 	return 0;

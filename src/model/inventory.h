@@ -22,17 +22,17 @@ struct inventory_row {
 /* Adds a row, or replaces count and internet-facing of the same (org, product, version).
  * log: whether to append an event (an import logs one event for the whole file). */
 int inventory_put(struct db *db, const struct act *act, const struct inventory_row *r, int log,
-		  struct err *e);
+                  struct err *e);
 
 /* Imports a CSV (header org,product,version,count,internet_facing), JSON (an array of such
  * objects) or CycloneDX 1.4-1.6 JSON SBOM file. org, when given, is the organisation of every
  * row (and a row naming another is refused). replace: the organisations in the file keep only
  * the rows the file has. *count gets the number of rows read. */
 int inventory_import(struct db *db, const struct act *act, const char *path, const char *org,
-		     int replace, long *count, struct err *e);
+                     int replace, long *count, struct err *e);
 
 /* A JSON array of rows (org, product, version, count, internet_facing); filters may be NULL. */
 int inventory_list(struct db *db, const char *org, const char *product, json_t **out,
-		   struct err *e);
+                   struct err *e);
 
 #endif

@@ -247,9 +247,9 @@ static int org_webhook_secret(struct db *db, const char *org, struct err *e)
 
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-	rc = db_prepare(db,
-			"UPDATE orgs SET webhook_secret = ?2 WHERE id = ?1 AND webhook_secret IS NULL",
-			&st, e);
+	rc = db_prepare(
+	    db, "UPDATE orgs SET webhook_secret = ?2 WHERE id = ?1 AND webhook_secret IS NULL", &st,
+	    e);
 	if (rc != 0)
 		return rc;
 	db_bind_text(st, 1, org);
@@ -306,9 +306,9 @@ int org_contact_set(struct db *db, const struct act *act, const struct contact_f
 		return rc;
 	snprintf(object, sizeof(object), "org:%s", f->org);
 	return event_append(db, act, "org.contact", object,
-	                    json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:s?}", "name", f->name,
-	                              "role", f->role, "email", f->email, "phone", f->phone,
-	                              "24x7", f->always_on, "webhook", f->webhook_url),
+	                    json_pack("{s:s, s:s?, s:s?, s:s?, s:b, s:s?}", "name", f->name, "role",
+	                              f->role, "email", f->email, "phone", f->phone, "24x7",
+	                              f->always_on, "webhook", f->webhook_url),
 	                    e);
 }
 
@@ -485,8 +485,8 @@ static int org_import_json_one(struct org_import_state *s, json_t *o, size_t i, 
 	static const char *const org_keys[] = {
 	    "id", "name", "kind", "parent", "sector", "[contacts", "[netblocks", NULL,
 	};
-	static const char *const contact_keys[] = {"name",  "role", "email",
-						   "phone", "?24x7", "webhook", NULL};
+	static const char *const contact_keys[] = {"name",  "role",    "email", "phone",
+	                                           "?24x7", "webhook", NULL};
 	struct org_fields f;
 	const char *bad = NULL;
 	char where[4200];
@@ -696,8 +696,8 @@ static int rows_into(struct db *db, const char *sql, const char *id, const char 
 
 int org_show(struct db *db, const char *id, json_t **out, struct err *e)
 {
-	static const char *const contact_keys[] = {"name",  "role", "email",
-						   "phone", "?24x7", "webhook", NULL};
+	static const char *const contact_keys[] = {"name",  "role",    "email", "phone",
+	                                           "?24x7", "webhook", NULL};
 	static const char *const netblock_keys[] = {"cidr", NULL};
 	static const char *const inv_keys[] = {"product", "version", "#count", "?internet_facing",
 	                                       NULL};
@@ -721,7 +721,8 @@ int org_show(struct db *db, const char *id, json_t **out, struct err *e)
 	if (db_prepare(db, "SELECT webhook_secret FROM orgs WHERE id = ?1", &st, e) == 0) {
 		db_bind_text(st, 1, id);
 		if (db_step(st, e) == DB_ROW && !db_col_is_null(st, 0))
-			json_object_set_new(*out, "webhook_secret", json_string(db_col_text(st, 0)));
+			json_object_set_new(*out, "webhook_secret",
+			                    json_string(db_col_text(st, 0)));
 		db_done(st);
 	}
 	json_object_set_new(*out, "contact_list", json_array());

@@ -32,15 +32,14 @@ int org_require(struct db *db, const char *id, struct err *e);
 int org_add(struct db *db, const struct act *act, const struct org_fields *f, struct err *e);
 /* Adds or changes (by name within the organisation) a contact. */
 int org_contact_set(struct db *db, const struct act *act, const struct contact_fields *f,
-		    struct err *e);
+                    struct err *e);
 /* Registers a netblock (IPv4 or IPv6 CIDR); ERR_CONFLICT when another organisation has it. */
 int org_netblock_add(struct db *db, const struct act *act, const char *org, const char *cidr,
-		     struct err *e);
+                     struct err *e);
 /* Imports organisations (with contacts and netblocks in JSON) from a CSV or JSON file; an
  * existing id is updated. All or nothing is the caller's transaction; *count gets the number
  * of organisations read. */
-int org_import(struct db *db, const struct act *act, const char *path, int *count,
-	       struct err *e);
+int org_import(struct db *db, const struct act *act, const char *path, int *count, struct err *e);
 
 /* A JSON array of organisations (id, name, kind, parent, sector and counts), kind may be NULL. */
 int org_list(struct db *db, const char *kind, json_t **out, struct err *e);

@@ -106,10 +106,11 @@ static int outbox_release_dead(struct db *db, const struct outbox_conf *c, struc
 	size_t i;
 	int rc;
 
-	rc = db_prepare(db,
-			"SELECT id, claimed_by FROM alerts WHERE state = 'sent' AND channel <> 'call'"
-			" AND claimed_by IS NOT NULL",
-			&st, e);
+	rc = db_prepare(
+	    db,
+	    "SELECT id, claimed_by FROM alerts WHERE state = 'sent' AND channel <> 'call'"
+	    " AND claimed_by IS NOT NULL",
+	    &st, e);
 	if (rc != 0) {
 		json_decref(dead);
 		return rc;
@@ -148,7 +149,7 @@ static char *dup_col(struct db_stmt *st, int i)
 
 /* Claims up to OUTBOX_BATCH due alerts; skip_email when no mail server is configured. */
 static int outbox_claim(struct db *db, const struct outbox_conf *c, int64_t now, int skip_email,
-			struct outbox_item **items, size_t *n, struct err *e)
+                        struct outbox_item **items, size_t *n, struct err *e)
 {
 	struct db_stmt *st;
 	char nowtext[32], lease[32];
@@ -162,21 +163,21 @@ static int outbox_claim(struct db *db, const struct outbox_conf *c, int64_t now,
 		return rc;
 	if ((rc = outbox_release_dead(db, c, e)) != 0)
 		goto out;
-	/* On PostgreSQL workers on several machines claim at once: rows another claimer holds
-	 * locked are skipped, not waited for, so no alert is claimed twice */
-#define OUTBOX_CLAIM(lock)                                                                     \
-	"UPDATE alerts SET state = 'sent', attempts = attempts + 1, claimed_by = ?1,"             \
-	" lease_until = ?2, sent_at = ?3 WHERE id IN (SELECT id FROM alerts"                      \
-	" WHERE channel IN ('email', 'webhook') AND NOT (?5 = 1 AND channel = 'email')"           \
-	" AND ((state = 'queued' AND next_attempt_at <= ?3)"                                      \
-	"  OR (state = 'sent' AND lease_until < ?3)) ORDER BY id LIMIT ?4" lock ")"               \
-	" RETURNING id, advisory_id, num, org_id, channel, address, matched, message_id,"         \
+		/* On PostgreSQL workers on several machines claim at once: rows another claimer
+		 * holds locked are skipped, not waited for, so no alert is claimed twice */
+#define OUTBOX_CLAIM(lock)                                                                         \
+	"UPDATE alerts SET state = 'sent', attempts = attempts + 1, claimed_by = ?1,"              \
+	" lease_until = ?2, sent_at = ?3 WHERE id IN (SELECT id FROM alerts"                       \
+	" WHERE channel IN ('email', 'webhook') AND NOT (?5 = 1 AND channel = 'email')"            \
+	" AND ((state = 'queued' AND next_attempt_at <= ?3)"                                       \
+	"  OR (state = 'sent' AND lease_until < ?3)) ORDER BY id LIMIT ?4" lock ")"                \
+	" RETURNING id, advisory_id, num, org_id, channel, address, matched, message_id,"          \
 	" reason, attempts, contact_id, topic, subject, body"
 	rc = db_prepare(db,
-			strcmp(db_backend(db), "postgres") == 0
-				? OUTBOX_CLAIM(" FOR UPDATE SKIP LOCKED")
-				: OUTBOX_CLAIM(""),
-			&st, e);
+	                strcmp(db_backend(db), "postgres") == 0
+	                    ? OUTBOX_CLAIM(" FOR UPDATE SKIP LOCKED")
+	                    : OUTBOX_CLAIM(""),
+	                &st, e);
 #undef OUTBOX_CLAIM
 	if (rc != 0)
 		goto out;
@@ -211,9 +212,9 @@ static int outbox_claim(struct db *db, const struct outbox_conf *c, int64_t now,
 	for (size_t i = 0; i < *n && rc >= 0; i++) {
 		struct outbox_item *it = &(*items)[i];
 		rc = db_prepare(db,
-				"SELECT o.name, o.webhook_secret, (SELECT name FROM contacts"
-				" WHERE id = ?2) FROM orgs o WHERE o.id = ?1",
-				&st, e);
+		                "SELECT o.name, o.webhook_secret, (SELECT name FROM contacts"
+		                " WHERE id = ?2) FROM orgs o WHERE o.id = ?1",
+		                &st, e);
 		if (rc != 0)
 			break;
 		db_bind_text(st, 1, it->org);
@@ -253,8 +254,8 @@ static void outbox_item_free(struct outbox_item *it)
 }
 
 static const struct outbox_version *outbox_version(struct db *db, const struct outbox_conf *c,
-						   struct outbox_version **cache, size_t *n,
-						   const char *id, int num, struct err *e)
+                                                   struct outbox_version **cache, size_t *n,
+                                                   const char *id, int num, struct err *e)
 {
 	struct advisory_version v;
 	struct outbox_version *ov;
@@ -319,27 +320,28 @@ static const char *tlp_pass_on(const char *tlp)
 
 /* The personal part above the advisory: why this reaches you, and the acknowledgement link. */
 static void outbox_personal(const struct outbox_conf *c, const struct outbox_item *it,
-			    const struct outbox_version *ov, struct buf *b)
+                            const struct outbox_version *ov, struct buf *b)
 {
 	json_t *m = json_loads(it->matched ? it->matched : "[]", 0, NULL), *row;
 	char token[65];
 	size_t i;
 
 	buf_printf(b, "Aan: %s, %s (%s)\n\n", it->contact_name ? it->contact_name : "",
-		   it->org_name ? it->org_name : it->org, it->org);
+	           it->org_name ? it->org_name : it->org, it->org);
 	if (strcmp(it->reason, "affected") == 0 && it->body == NULL) {
-		buf_adds(b, "Dit advies is voor u bestemd: volgens uw opgave gebruikt uw organisatie\n"
-			    "de volgende kwetsbare software:\n");
+		buf_adds(b,
+		         "Dit advies is voor u bestemd: volgens uw opgave gebruikt uw organisatie\n"
+		         "de volgende kwetsbare software:\n");
 		json_array_foreach(m, i, row)
 		{
 			json_int_t count = json_integer_value(json_object_get(row, "count"));
 			buf_printf(b, "    - %s %s (%lld %s%s)\n",
-				   json_string_value(json_object_get(row, "product")),
-				   json_string_value(json_object_get(row, "version")),
-				   (long long)count, count == 1 ? "systeem" : "systemen",
-				   json_is_true(json_object_get(row, "internet_facing"))
-					   ? ", bereikbaar vanaf internet"
-					   : "");
+			           json_string_value(json_object_get(row, "product")),
+			           json_string_value(json_object_get(row, "version")),
+			           (long long)count, count == 1 ? "systeem" : "systemen",
+			           json_is_true(json_object_get(row, "internet_facing"))
+			               ? ", bereikbaar vanaf internet"
+			               : "");
 		}
 	} else if (it->body) {
 		buf_adds(b, it->body);
@@ -347,17 +349,18 @@ static void outbox_personal(const struct outbox_conf *c, const struct outbox_ite
 			buf_addc(b, '\n');
 	} else if (strcmp(it->reason, "partner") == 0) {
 		buf_printf(b, "U ontvangt dit advies als partner van %s.\n%s\n", c->site_name,
-			   tlp_pass_on(ov->tlp));
+		           tlp_pass_on(ov->tlp));
 	} else {
 		buf_adds(b, "Dit advies is aan uw organisatie gericht.\n");
 	}
 	alert_ack_token_of(c->secret, it->message_id, token);
-	buf_printf(b, "\nBevestig de ontvangst met een klik:\n    %s/ack/%s\n\n", c->site_url, token);
+	buf_printf(b, "\nBevestig de ontvangst met een klik:\n    %s/ack/%s\n\n", c->site_url,
+	           token);
 	json_decref(m);
 }
 
 static int outbox_render(const struct outbox_conf *c, struct outbox_item *it,
-			 const struct outbox_version *ov, int64_t now, struct err *e)
+                         const struct outbox_version *ov, int64_t now, struct err *e)
 {
 	struct buf body;
 	int rc;
@@ -384,14 +387,15 @@ static int outbox_render(const struct outbox_conf *c, struct outbox_item *it,
 		f.body = buf_str(&body);
 		rc = mail_compose(&f, &it->message, e);
 	} else {
-		json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:o?, s:o?}", "event",
-				      it->body ? it->topic : "advisory.published", "alert",
-				      (json_int_t)it->id, "delivery", it->message_id, "org", it->org,
-				      "reason", it->reason, "advisory", json_loads(ov->json, 0, NULL),
-				      "matched",
-				      json_loads(it->matched ? it->matched : "[]", 0, NULL));
+		json_t *o =
+		    json_pack("{s:s, s:I, s:s, s:s, s:s, s:o?, s:o?}", "event",
+		              it->body ? it->topic : "advisory.published", "alert",
+		              (json_int_t)it->id, "delivery", it->message_id, "org", it->org,
+		              "reason", it->reason, "advisory", json_loads(ov->json, 0, NULL),
+		              "matched", json_loads(it->matched ? it->matched : "[]", 0, NULL));
 		if (it->body) {
-			json_object_set_new(o, "subject", json_string(it->subject ? it->subject : ""));
+			json_object_set_new(o, "subject",
+			                    json_string(it->subject ? it->subject : ""));
 			json_object_set_new(o, "text", json_string(it->body));
 		}
 		char *text = json_dumps(o, JSON_COMPACT);
@@ -409,7 +413,7 @@ static int outbox_render(const struct outbox_conf *c, struct outbox_item *it,
 
 /* Records the outcome of each item in one transaction. */
 static int outbox_record(struct db *db, const struct outbox_conf *c, struct outbox_item *items,
-			 size_t n, int64_t now, struct alert_deliver_stats *stats, struct err *e)
+                         size_t n, int64_t now, struct alert_deliver_stats *stats, struct err *e)
 {
 	struct db_stmt *st;
 	char nowtext[32], next[32];
@@ -428,16 +432,17 @@ static int outbox_record(struct db *db, const struct outbox_conf *c, struct outb
 		time_format(now + (wait > 21600 ? 21600 : wait), next, sizeof(next));
 		if (it->result == 0)
 			rc = db_prepare(db,
-					"UPDATE alerts SET state = 'delivered', delivered_at = ?2,"
-					" last_error = NULL, claimed_by = NULL, lease_until = NULL"
-					" WHERE id = ?1 AND state = 'sent'",
-					&st, e);
+			                "UPDATE alerts SET state = 'delivered', delivered_at = ?2,"
+			                " last_error = NULL, claimed_by = NULL, lease_until = NULL"
+			                " WHERE id = ?1 AND state = 'sent'",
+			                &st, e);
 		else
-			rc = db_prepare(db,
-					"UPDATE alerts SET state = ?3, last_error = ?4,"
-					" next_attempt_at = ?5, claimed_by = NULL, lease_until = NULL"
-					" WHERE id = ?1 AND state = 'sent'",
-					&st, e);
+			rc = db_prepare(
+			    db,
+			    "UPDATE alerts SET state = ?3, last_error = ?4,"
+			    " next_attempt_at = ?5, claimed_by = NULL, lease_until = NULL"
+			    " WHERE id = ?1 AND state = 'sent'",
+			    &st, e);
 		if (rc != 0)
 			break;
 		db_bind_int(st, 1, it->id);
@@ -457,14 +462,12 @@ static int outbox_record(struct db *db, const struct outbox_conf *c, struct outb
 			retry++;
 	}
 	if (rc >= 0 && n)
-		rc = event_append(db,
-				  &(struct act){c->claimer, now}, "alert.deliver", "alerts",
-				  json_pack("{s:I, s:I, s:I, s:I, s:I}", "first",
-					    (json_int_t)items[0].id, "last",
-					    (json_int_t)items[n - 1].id, "delivered", (json_int_t)ok,
-					    "retrying", (json_int_t)retry, "failed",
-					    (json_int_t)failed),
-				  e);
+		rc = event_append(
+		    db, &(struct act){c->claimer, now}, "alert.deliver", "alerts",
+		    json_pack("{s:I, s:I, s:I, s:I, s:I}", "first", (json_int_t)items[0].id, "last",
+		              (json_int_t)items[n - 1].id, "delivered", (json_int_t)ok, "retrying",
+		              (json_int_t)retry, "failed", (json_int_t)failed),
+		    e);
 	if (rc < 0) {
 		db_rollback(db);
 		return rc;
@@ -492,10 +495,13 @@ static void outbox_send(const struct outbox_conf *c, struct outbox_item *items, 
 			nmail++;
 			continue;
 		}
-		struct webhook_req r = {it->address, buf_str(&it->message), it->message.len,
-					it->webhook_secret ? it->webhook_secret : "",
-					it->message_id, it->body ? it->topic : "advisory.published",
-					c->webhook_timeout * 1000};
+		struct webhook_req r = {it->address,
+		                        buf_str(&it->message),
+		                        it->message.len,
+		                        it->webhook_secret ? it->webhook_secret : "",
+		                        it->message_id,
+		                        it->body ? it->topic : "advisory.published",
+		                        c->webhook_timeout * 1000};
 		struct webhook_result res = {0};
 		struct err we = {0, ""};
 		if (wc == NULL && webhook_client_open(&wc, &we) != 0) {
@@ -505,12 +511,13 @@ static void outbox_send(const struct outbox_conf *c, struct outbox_item *items, 
 		}
 		it->result = webhook_post(wc, &r, &res, &we);
 		if (it->result != 0)
-			snprintf(it->error, sizeof(it->error), "%s", res.error[0] ? res.error : we.msg);
+			snprintf(it->error, sizeof(it->error), "%s",
+			         res.error[0] ? res.error : we.msg);
 	}
 	webhook_client_close(wc);
 	if (nmail) {
-		struct smtp_conf sc = {c->smtp_url, c->smtp_from, c->smtp_user, c->smtp_password,
-				       30000, (int)c->connections};
+		struct smtp_conf sc = {c->smtp_url,      c->smtp_from, c->smtp_user,
+		                       c->smtp_password, 30000,        (int)c->connections};
 		struct err se = {0, ""};
 		int rc = smtp_send_batch(&sc, mails, nmail, &se);
 
@@ -520,7 +527,7 @@ static void outbox_send(const struct outbox_conf *c, struct outbox_item *items, 
 				continue;
 			it->result = rc != 0 ? rc : mails[k].result;
 			snprintf(it->error, sizeof(it->error), "%s",
-				 rc != 0 ? se.msg : mails[k].error);
+			         rc != 0 ? se.msg : mails[k].error);
 			k++;
 		}
 	}
@@ -528,7 +535,7 @@ static void outbox_send(const struct outbox_conf *c, struct outbox_item *items, 
 }
 
 int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_stats *st,
-		  struct err *e)
+                  struct err *e)
 {
 	struct outbox_conf c;
 	struct outbox_version *cache = NULL;
@@ -550,9 +557,8 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 		}
 		for (size_t i = 0; i < n; i++) {
 			struct err re = {0, ""};
-			const struct outbox_version *ov =
-				outbox_version(db, &c, &cache, &ncache, items[i].advisory,
-					       items[i].num, &re);
+			const struct outbox_version *ov = outbox_version(
+			    db, &c, &cache, &ncache, items[i].advisory, items[i].num, &re);
 			if (ov == NULL || outbox_render(&c, &items[i], ov, act->at, &re) != 0) {
 				items[i].result = ERR_INPUT;
 				snprintf(items[i].error, sizeof(items[i].error), "%s", re.msg);
@@ -568,14 +574,15 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 	}
 	if (rc == 0 && c.smtp_url == NULL)
 		rc = db_query_int(db,
-				  "SELECT count(*) FROM alerts WHERE channel = 'email'"
-				  " AND state IN ('queued', 'sent')",
-				  NULL, &waiting, e);
+		                  "SELECT count(*) FROM alerts WHERE channel = 'email'"
+		                  " AND state IN ('queued', 'sent')",
+		                  NULL, &waiting, e);
 	if (rc == 0 && waiting)
-		rc = err_set(e, ERR_INPUT,
-			     "%lld e-mail alerts are waiting, but no mail server is set: `baken config"
-			     " set smtp.url smtp://HOST:PORT`",
-			     (long long)waiting);
+		rc = err_set(
+		    e, ERR_INPUT,
+		    "%lld e-mail alerts are waiting, but no mail server is set: `baken config"
+		    " set smtp.url smtp://HOST:PORT`",
+		    (long long)waiting);
 	for (size_t i = 0; i < ncache; i++) {
 		free(cache[i].id);
 		free(cache[i].subject);

@@ -39,10 +39,9 @@ int todo_add(struct db *db, const struct act *act, const char *kind, const char 
 	if (rc == 0 && db_changes(db) > 0) {
 		*added = 1;
 		snprintf(object, sizeof(object), "advisory:%s", advisory);
-		rc = event_append(db, act, "todo.add", object,
-		                  json_pack("{s:s, s:s, s:s}", "kind", kind, "cve", cve, "reason",
-		                            reason),
-		                  e);
+		rc = event_append(
+		    db, act, "todo.add", object,
+		    json_pack("{s:s, s:s, s:s}", "kind", kind, "cve", cve, "reason", reason), e);
 	}
 	json_decref(detail);
 	return rc;
@@ -51,11 +50,12 @@ int todo_add(struct db *db, const struct act *act, const char *kind, const char 
 int todo_list(struct db *db, int all, json_t **out, struct err *e)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(db,
-	                    "SELECT id, kind, advisory_id, cve, reason, detail, created_at, done_at,"
-	                    " done_by, note FROM todos WHERE ?1 = 1 OR done_at IS NULL"
-	                    " ORDER BY created_at, id",
-	                    &st, e);
+	int rc =
+	    db_prepare(db,
+	               "SELECT id, kind, advisory_id, cve, reason, detail, created_at, done_at,"
+	               " done_by, note FROM todos WHERE ?1 = 1 OR done_at IS NULL"
+	               " ORDER BY created_at, id",
+	               &st, e);
 
 	if (rc != 0)
 		return rc;
@@ -64,14 +64,14 @@ int todo_list(struct db *db, int all, json_t **out, struct err *e)
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		json_t *detail = json_loads(db_col_text(st, 5), 0, NULL);
 		json_array_append_new(
-		    *out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?, s:s}", "id",
-		                    (json_int_t)db_col_int(st, 0), "kind", db_col_text(st, 1),
-		                    "advisory", db_col_text(st, 2), "cve", db_col_text(st, 3),
-		                    "reason", db_col_text(st, 4), "detail",
-		                    detail ? detail : json_object(), "created_at",
-		                    db_col_text(st, 6), "done_at", db_col_text(st, 7), "done_by",
-		                    db_col_text(st, 8), "note", db_col_text(st, 9), "state",
-		                    db_col_is_null(st, 7) ? "open" : "done"));
+		    *out,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?, s:s}", "id",
+		              (json_int_t)db_col_int(st, 0), "kind", db_col_text(st, 1), "advisory",
+		              db_col_text(st, 2), "cve", db_col_text(st, 3), "reason",
+		              db_col_text(st, 4), "detail", detail ? detail : json_object(),
+		              "created_at", db_col_text(st, 6), "done_at", db_col_text(st, 7),
+		              "done_by", db_col_text(st, 8), "note", db_col_text(st, 9), "state",
+		              db_col_is_null(st, 7) ? "open" : "done"));
 	}
 	db_done(st);
 	if (rc < 0) {

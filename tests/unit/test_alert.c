@@ -31,24 +31,24 @@ static const char *cves[] = {"CVE-2019-19781"};
 static int setup(void **state)
 {
 	static const struct org_fields orgs[] = {
-		{"min-a", "Ministerie A", "ministry", NULL, NULL},
-		{"agency-a1", "Dienst A1", "agency", "min-a", NULL},
-		{"agency-a2", "Dienst A2", "agency", "min-a", NULL},
-		{"vital-e", "Energie E", "vital", NULL, "energy"},
-		{"part-z", "Z-CERT", "partner", NULL, "health"},
+	    {"min-a", "Ministerie A", "ministry", NULL, NULL},
+	    {"agency-a1", "Dienst A1", "agency", "min-a", NULL},
+	    {"agency-a2", "Dienst A2", "agency", "min-a", NULL},
+	    {"vital-e", "Energie E", "vital", NULL, "energy"},
+	    {"part-z", "Z-CERT", "partner", NULL, "health"},
 	};
 	static const struct contact_fields contacts[] = {
-		{"min-a", "CISO A", "ciso", "ciso@a.example", "+31700000003", 0, NULL},
-		{"agency-a1", "CISO A1", "ciso", "ciso@a1.example", "+31700000001", 0, NULL},
-		{"agency-a1", "SOC A1", "soc", "soc@a1.example", "+31700000011", 1,
-		 "https://a1.example/hook"},
-		{"vital-e", "SOC E", "soc", "soc@e.example", NULL, 1, NULL},
-		{"part-z", "Z", "cert", "cert@z.example", NULL, 0, NULL},
+	    {"min-a", "CISO A", "ciso", "ciso@a.example", "+31700000003", 0, NULL},
+	    {"agency-a1", "CISO A1", "ciso", "ciso@a1.example", "+31700000001", 0, NULL},
+	    {"agency-a1", "SOC A1", "soc", "soc@a1.example", "+31700000011", 1,
+	     "https://a1.example/hook"},
+	    {"vital-e", "SOC E", "soc", "soc@e.example", NULL, 1, NULL},
+	    {"part-z", "Z", "cert", "cert@z.example", NULL, 0, NULL},
 	};
 	static const struct inventory_row inv[] = {
-		{"agency-a1", "citrix:adc", "13.0-47.22", 2, 1},
-		{"agency-a2", "citrix:adc", "13.0-47.10", 1, 1},
-		{"vital-e", "citrix:adc", "13.0-47.24", 1, 1},
+	    {"agency-a1", "citrix:adc", "13.0-47.22", 2, 1},
+	    {"agency-a2", "citrix:adc", "13.0-47.10", 1, 1},
+	    {"vital-e", "citrix:adc", "13.0-47.24", 1, 1},
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct advisory_input in;
@@ -70,8 +70,8 @@ static int setup(void **state)
 	in.naffects = 1;
 	matrix_init(&in.matrix);
 	matrix_from_text("access=internet,credentials=none,interaction=none,default-config=yes,"
-			 "details=somewhat,complexity=average,code-exec=root",
-			 &in.matrix, NULL);
+	                 "details=somewhat,complexity=average,code-exec=root",
+	                 &in.matrix, NULL);
 	assert_int_equal(advisory_new(f->db, &f->act, &in, f->id, sizeof(f->id), NULL), 0);
 	*state = f;
 	return 0;
@@ -106,11 +106,12 @@ static void alerts_of(struct fixture *f, char *out, size_t outsz)
 	json_array_foreach(rows, i, r)
 	{
 		size_t n = strlen(out);
-		snprintf(out + n, outsz - n, "%s:%s:%s ", json_string_value(json_object_get(r, "org")),
-			 json_string_value(json_object_get(r, "channel")),
-			 json_is_string(json_object_get(r, "address"))
-				 ? json_string_value(json_object_get(r, "address"))
-				 : "-");
+		snprintf(out + n, outsz - n, "%s:%s:%s ",
+		         json_string_value(json_object_get(r, "org")),
+		         json_string_value(json_object_get(r, "channel")),
+		         json_is_string(json_object_get(r, "address"))
+		             ? json_string_value(json_object_get(r, "address"))
+		             : "-");
 	}
 	json_decref(rows);
 }
@@ -126,8 +127,8 @@ static void test_exactly_the_affected_and_partners(void **state)
 	/* agency-a1: both contacts, the SOC also by webhook; agency-a2 has none: its ministry;
 	 * vital-e runs the fixed build; the partner gets the CLEAR version */
 	assert_string_equal(got, "agency-a1:email:ciso@a1.example agency-a1:email:soc@a1.example "
-				 "agency-a1:webhook:https://a1.example/hook "
-				 "agency-a2:email:ciso@a.example part-z:email:cert@z.example ");
+	                         "agency-a1:webhook:https://a1.example/hook "
+	                         "agency-a2:email:ciso@a.example part-z:email:cert@z.example ");
 	assert_int_equal(n.organisations, 3);
 	assert_int_equal(n.call, 0); /* medium/high */
 }
@@ -156,7 +157,8 @@ static void test_high_high_makes_call_tasks(void **state)
 	publish(f, &n);
 	memset(&in, 0, sizeof(in));
 	matrix_init(&in.matrix);
-	matrix_from_text("exploit=exploit,exploit-expected=yes,exploited=limited", &in.matrix, NULL);
+	matrix_from_text("exploit=exploit,exploit-expected=yes,exploited=limited", &in.matrix,
+	                 NULL);
 	in.change = "high/high";
 	time_parse("2019-12-24T22:00:00Z", &f->act.at, NULL); /* Christmas Eve, at night */
 	assert_int_equal(advisory_update(f->db, &f->act, f->id, &in, &num, NULL), 0);
@@ -165,8 +167,9 @@ static void test_high_high_makes_call_tasks(void **state)
 	assert_int_equal(call_list(f->db, 0, &calls, NULL), 0);
 	assert_int_equal(json_array_size(calls), 2);
 	/* at night the 24/7 number comes first */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(calls, 0), "call_first")),
-			    "+31700000011");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(calls, 0), "call_first")),
+	    "+31700000011");
 	json_decref(calls);
 }
 
@@ -214,10 +217,10 @@ static void test_ack_token_derived_and_acknowledges_once(void **state)
 
 	publish(f, &n);
 	assert_int_equal(db_prepare(f->db,
-				    "SELECT (SELECT value FROM config WHERE key = 'ack.secret'),"
-				    " message_id FROM alerts WHERE id = 1",
-				    &st, NULL),
-			 0);
+	                            "SELECT (SELECT value FROM config WHERE key = 'ack.secret'),"
+	                            " message_id FROM alerts WHERE id = 1",
+	                            &st, NULL),
+	                 0);
 	assert_int_equal(db_step(st, NULL), DB_ROW);
 	snprintf(secret, sizeof(secret), "%s", db_col_text(st, 0));
 	snprintf(mid, sizeof(mid), "%s", db_col_text(st, 1));
@@ -236,8 +239,16 @@ static void test_ack_token_derived_and_acknowledges_once(void **state)
 static void test_notice_made_once(void **state)
 {
 	struct fixture *f = *state;
-	struct alert_notice nt = {f->id, 0, "agency-a1", "scan", "batch-1", "scan",
-				  "3 kwetsbare systemen", "Wij zagen ...", NULL, 0};
+	struct alert_notice nt = {f->id,
+	                          0,
+	                          "agency-a1",
+	                          "scan",
+	                          "batch-1",
+	                          "scan",
+	                          "3 kwetsbare systemen",
+	                          "Wij zagen ...",
+	                          NULL,
+	                          0};
 	struct alert_counts n = {0};
 
 	publish(f, &n);
@@ -256,15 +267,15 @@ static void test_notice_made_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_exactly_the_affected_and_partners, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_publishing_twice_alerts_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_high_high_makes_call_tasks, setup, teardown),
-		cmocka_unit_test(test_subject),
-		cmocka_unit_test(test_night_in_the_netherlands),
-		cmocka_unit_test_setup_teardown(test_ack_token_derived_and_acknowledges_once, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_notice_made_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exactly_the_affected_and_partners, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_publishing_twice_alerts_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_high_high_makes_call_tasks, setup, teardown),
+	    cmocka_unit_test(test_subject),
+	    cmocka_unit_test(test_night_in_the_netherlands),
+	    cmocka_unit_test_setup_teardown(test_ack_token_derived_and_acknowledges_once, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_notice_made_once, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,15 +25,22 @@ static void test_render(void **state)
 	                          "NCSC-2019-0001 [v1.01] [H/H] <Citrix>",
 	                          "https://x/advisories/NCSC-2019-0001?version=1.01",
 	                          "2019-12-24T12:05:00Z", NULL, "Inschaling & meer", "high/high"}};
-	struct atom_feed f = {"https://x/feed.atom", "NCSC",   "https://x/feed.atom",
-	                      "https://x/advisories", "2019-12-24T12:05:00Z", "NCSC", x, 1};
+	struct atom_feed f = {"https://x/feed.atom",
+	                      "NCSC",
+	                      "https://x/feed.atom",
+	                      "https://x/advisories",
+	                      "2019-12-24T12:05:00Z",
+	                      "NCSC",
+	                      x,
+	                      1};
 	struct buf b;
 
 	(void)state;
 	buf_init(&b, 1 << 16);
 	assert_int_equal(atom_render(&f, &b), 0);
 	assert_non_null(strstr(buf_str(&b), "<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
-	assert_non_null(strstr(buf_str(&b), "<title>NCSC-2019-0001 [v1.01] [H/H] &lt;Citrix&gt;</title>"));
+	assert_non_null(
+	    strstr(buf_str(&b), "<title>NCSC-2019-0001 [v1.01] [H/H] &lt;Citrix&gt;</title>"));
 	assert_non_null(strstr(buf_str(&b), "<summary>Inschaling &amp; meer</summary>"));
 	assert_non_null(strstr(buf_str(&b), "<category term=\"high/high\"/>"));
 	assert_null(strstr(buf_str(&b), "<published>"));

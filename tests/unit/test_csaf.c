@@ -51,7 +51,7 @@ static void test_examples_pass(void **state)
 static const struct {
 	const char *file, *also;
 } also_breaks[] = {
-    {"2021-6-1-17-01", "6.1.18"},   {"2021-6-1-20-01", "6.1.17"},
+    {"2021-6-1-17-01", "6.1.18"},      {"2021-6-1-20-01", "6.1.17"},
     {"2021-6-1-27-02-01", "6.1.27.1"}, {"2021-6-1-27-03-01", "6.1.27.1"},
     {"2021-6-1-27-04-01", "6.1.27.5"}, {"2021-6-1-27-06-01", "6.1.27.5"},
     {"2021-6-1-27-07-01", "6.1.27.5"}, {"2021-6-1-27-08-01", "6.1.27.5"},
@@ -134,8 +134,9 @@ static void test_product_tree(void **state)
 
 	/* Red Hat: packages (NEVRA) as components of products, through relationships */
 	assert_int_equal(read_doc(EXAMPLES "/rhsa-2022_0011.json", &d, &e), 0);
-	assert_string_equal(product(&d, "7Server-7.6.AUS:telnet-server-1:0.17-65.el7_6.x86_64")->key,
-	                    "red_hat:telnet-server");
+	assert_string_equal(
+	    product(&d, "7Server-7.6.AUS:telnet-server-1:0.17-65.el7_6.x86_64")->key,
+	    "red_hat:telnet-server");
 	assert_string_equal(
 	    product(&d, "7Server-7.6.AUS:telnet-server-1:0.17-65.el7_6.x86_64")->version,
 	    "0.17-65.el7_6");
@@ -236,17 +237,36 @@ static void test_build_read_back(void **state)
 	                                xstrdup("high\nUitvoeren van willekeurige code")};
 	d.nproducts = 3;
 	d.products = xcalloc(3, sizeof(*d.products));
-	d.products[0] = (struct csaf_product){xstrdup("P1"), xstrdup("citrix adc range"),
-	                                      xstrdup("citrix"), xstrdup("adc"), xstrdup("citrix:adc"),
-	                                      NULL, xstrdup(">=10.5|<10.5.70.12|>=13.0|<13.0.47.24"),
-	                                      NULL, NULL, NULL};
-	d.products[1] = (struct csaf_product){xstrdup("P2"), xstrdup("citrix adc 13.0-47.24"),
-	                                      xstrdup("citrix"), xstrdup("adc"), xstrdup("citrix:adc"),
-	                                      xstrdup("13.0-47.24"), NULL, NULL, NULL, NULL};
-	d.products[2] = (struct csaf_product){
-	    xstrdup("P3"), xstrdup("pulse"), xstrdup("pulsesecure"),
-	    xstrdup("pulse_connect_secure"), xstrdup("pulsesecure:pulse_connect_secure"), NULL,
-	    xstrdup("*"), NULL, NULL, NULL};
+	d.products[0] = (struct csaf_product){xstrdup("P1"),
+	                                      xstrdup("citrix adc range"),
+	                                      xstrdup("citrix"),
+	                                      xstrdup("adc"),
+	                                      xstrdup("citrix:adc"),
+	                                      NULL,
+	                                      xstrdup(">=10.5|<10.5.70.12|>=13.0|<13.0.47.24"),
+	                                      NULL,
+	                                      NULL,
+	                                      NULL};
+	d.products[1] = (struct csaf_product){xstrdup("P2"),
+	                                      xstrdup("citrix adc 13.0-47.24"),
+	                                      xstrdup("citrix"),
+	                                      xstrdup("adc"),
+	                                      xstrdup("citrix:adc"),
+	                                      xstrdup("13.0-47.24"),
+	                                      NULL,
+	                                      NULL,
+	                                      NULL,
+	                                      NULL};
+	d.products[2] = (struct csaf_product){xstrdup("P3"),
+	                                      xstrdup("pulse"),
+	                                      xstrdup("pulsesecure"),
+	                                      xstrdup("pulse_connect_secure"),
+	                                      xstrdup("pulsesecure:pulse_connect_secure"),
+	                                      NULL,
+	                                      xstrdup("*"),
+	                                      NULL,
+	                                      NULL,
+	                                      NULL};
 	d.nvulns = 1;
 	d.vulns = xcalloc(1, sizeof(*d.vulns));
 	d.vulns[0].cve = xstrdup("CVE-2019-19781");
@@ -286,9 +306,9 @@ static void test_build_read_back(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_examples_pass),   cmocka_unit_test(test_invalid_refused),
-	    cmocka_unit_test(test_product_tree),    cmocka_unit_test(test_helpers),
-	    cmocka_unit_test(test_malformed),       cmocka_unit_test(test_build_read_back),
+	    cmocka_unit_test(test_examples_pass), cmocka_unit_test(test_invalid_refused),
+	    cmocka_unit_test(test_product_tree),  cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_malformed),     cmocka_unit_test(test_build_read_back),
 	};
 	return cmocka_run_group_tests_name("csaf", tests, NULL, NULL);
 }

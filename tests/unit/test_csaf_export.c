@@ -53,7 +53,8 @@ static int setup(void **state)
 	    {"min-a", "pulsesecure:pulse_connect_secure", "9.0R3.3", 1, 1},
 	    {"vital-e", "citrix:adc", "13.0-47.22", 1, 1},
 	};
-	static const char *cves[] = {"CVE-2019-19781"}, *affects[] = {"citrix:adc:>=13.0|<13.0.47.24"};
+	static const char *cves[] = {"CVE-2019-19781"},
+	                  *affects[] = {"citrix:adc:>=13.0|<13.0.47.24"};
 	static const char *pulse_cves[] = {"CVE-2019-11510"};
 	static const char *pulse_affects[] = {
 	    "pulsesecure:pulse_connect_secure:>=8.2|<8.2R12.1|>=8.3|<8.3R7.1|>=9.0|<9.0R3.4"};
@@ -80,7 +81,8 @@ static int setup(void **state)
 	medium_high(&in.matrix);
 	assert_int_equal(advisory_new(f->db, &f->act, &in, f->citrix, sizeof(f->citrix), NULL), 0);
 	f->act.at += 3600;
-	assert_int_equal(advisory_publish(f->db, &f->act, f->citrix, 0, 0, &num, &material, NULL), 0);
+	assert_int_equal(advisory_publish(f->db, &f->act, f->citrix, 0, 0, &num, &material, NULL),
+	                 0);
 	memset(&in, 0, sizeof(in));
 	matrix_init(&in.matrix);
 	in.change = "Update beschikbaar";
@@ -88,7 +90,8 @@ static int setup(void **state)
 	in.nfixed = 1;
 	f->act.at += 86400;
 	assert_int_equal(advisory_update(f->db, &f->act, f->citrix, &in, &num, NULL), 0);
-	assert_int_equal(advisory_publish(f->db, &f->act, f->citrix, 0, 0, &num, &material, NULL), 0);
+	assert_int_equal(advisory_publish(f->db, &f->act, f->citrix, 0, 0, &num, &material, NULL),
+	                 0);
 	/* a TLP:AMBER advisory on Pulse Secure, medium/high */
 	memset(&in, 0, sizeof(in));
 	in.title = "Pulse Connect Secure";
@@ -100,7 +103,8 @@ static int setup(void **state)
 	matrix_init(&in.matrix);
 	medium_high(&in.matrix);
 	assert_int_equal(advisory_new(f->db, &f->act, &in, f->amber, sizeof(f->amber), NULL), 0);
-	assert_int_equal(advisory_publish(f->db, &f->act, f->amber, 0, 0, &num, &material, NULL), 0);
+	assert_int_equal(advisory_publish(f->db, &f->act, f->amber, 0, 0, &num, &material, NULL),
+	                 0);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/baken-test-tree-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	*state = f;
@@ -155,7 +159,8 @@ static void test_versions_export(void **state)
 	assert_int_equal(csaf_read(text.data, text.len, &d, &e), 0);
 	assert_string_equal(d.tlp, "AMBER");
 	csaf_doc_free(&d);
-	assert_int_equal(csaf_export_render(f->db, "NCSC-2019-9999", NULL, &text, &e), ERR_NOTFOUND);
+	assert_int_equal(csaf_export_render(f->db, "NCSC-2019-9999", NULL, &text, &e),
+	                 ERR_NOTFOUND);
 	buf_free(&text);
 }
 
@@ -209,8 +214,10 @@ static void test_tree_and_served_files(void **state)
 	assert_int_equal(csaf_provider_file(f->db, rel, &b, &type, &e), ERR_NOTFOUND);
 	snprintf(rel, sizeof(rel), "amber/2019/%s", file);
 	assert_int_equal(csaf_provider_file(f->db, rel, &b, &type, &e), ERR_NOTFOUND);
-	assert_int_equal(csaf_provider_file(f->db, "../../etc/passwd", &b, &type, &e), ERR_NOTFOUND);
-	assert_int_equal(csaf_provider_file(f->db, "white/2020/x.json", &b, &type, &e), ERR_NOTFOUND);
+	assert_int_equal(csaf_provider_file(f->db, "../../etc/passwd", &b, &type, &e),
+	                 ERR_NOTFOUND);
+	assert_int_equal(csaf_provider_file(f->db, "white/2020/x.json", &b, &type, &e),
+	                 ERR_NOTFOUND);
 	assert_int_equal(b.len, 0);
 	buf_free(&b);
 }

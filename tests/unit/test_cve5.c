@@ -77,7 +77,8 @@ static void test_every_way(void **state)
 	read_record(CVES "/2099/0xxx/CVE-2099-0001.json", &r);
 	assert_int_equal(r.nproducts, 3);
 	p = prod(&r, "example_corp:widget_server");
-	assert_string_equal(p->range, ">=1.0|<1.4.2|>=2.0|<=2.3|>=3.0|<3.2.1|>=3.5|<3.9|>=4.0|<4.0.7");
+	assert_string_equal(p->range,
+	                    ">=1.0|<1.4.2|>=2.0|<=2.3|>=3.0|<3.2.1|>=3.5|<3.9|>=4.0|<4.0.7");
 	assert_string_equal(prod(&r, "example:widget_agent")->range, "5.1.0");
 	assert_string_equal(prod(&r, "example:widget_os")->range, "6.5|>=7.0|<7.2.4");
 	assert_string_equal(r.exploitation, "poc");
@@ -107,19 +108,22 @@ static void test_refusals(void **state)
 	refused("{\"dataType\": \"CVE_RECORD\", \"dataVersion\": \"5.0\", \"cveMetadata\": "
 	        "{\"cveId\": \"CVE-19-1\", \"state\": \"PUBLISHED\"}}",
 	        "/cveMetadata/cveId");
-	refused("{\"dataType\": \"CVE_RECORD\", \"dataVersion\": \"5.0\", \"cveMetadata\": "
-	        "{\"cveId\": \"CVE-2019-1234\", \"state\": \"PUBLISHED\"}, \"containers\": {\"cna\": "
-	        "{\"affected\": {}}}}",
-	        "/containers/cna/affected: expected an array");
-	refused("{\"dataType\": \"CVE_RECORD\", \"dataVersion\": \"5.0\", \"cveMetadata\": "
-	        "{\"cveId\": \"CVE-2019-1234\", \"state\": \"PUBLISHED\"}, \"containers\": {\"cna\": "
-	        "{\"affected\": [{\"vendor\": \"a\", \"product\": \"b\", \"versions\": [1]}]}}}",
-	        "/containers/cna/affected/0/versions/0");
+	refused(
+	    "{\"dataType\": \"CVE_RECORD\", \"dataVersion\": \"5.0\", \"cveMetadata\": "
+	    "{\"cveId\": \"CVE-2019-1234\", \"state\": \"PUBLISHED\"}, \"containers\": {\"cna\": "
+	    "{\"affected\": {}}}}",
+	    "/containers/cna/affected: expected an array");
+	refused(
+	    "{\"dataType\": \"CVE_RECORD\", \"dataVersion\": \"5.0\", \"cveMetadata\": "
+	    "{\"cveId\": \"CVE-2019-1234\", \"state\": \"PUBLISHED\"}, \"containers\": {\"cna\": "
+	    "{\"affected\": [{\"vendor\": \"a\", \"product\": \"b\", \"versions\": [1]}]}}}",
+	    "/containers/cna/affected/0/versions/0");
 	/* a rejected record reads, with nothing in it */
 	{
-		const char *j = "{\"dataType\": \"CVE_RECORD\", \"dataVersion\": \"5.1\", "
-		                "\"cveMetadata\": {\"cveId\": \"CVE-2019-1234\", \"state\": "
-		                "\"REJECTED\"}, \"containers\": {\"cna\": {\"rejectedReasons\": []}}}";
+		const char *j =
+		    "{\"dataType\": \"CVE_RECORD\", \"dataVersion\": \"5.1\", "
+		    "\"cveMetadata\": {\"cveId\": \"CVE-2019-1234\", \"state\": "
+		    "\"REJECTED\"}, \"containers\": {\"cna\": {\"rejectedReasons\": []}}}";
 		struct err e = {0};
 		assert_int_equal(cve5_read(j, strlen(j), &r, &e), 0);
 		assert_string_equal(r.state, "REJECTED");

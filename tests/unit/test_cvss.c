@@ -23,9 +23,9 @@ static void score_is(const char *vector, double want)
 static void test_base_scores(void **state)
 {
 	(void)state;
-	score_is("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8);  /* CVE-2019-19781 */
-	score_is("CVSS:3.0/AC:L/AV:N/A:H/C:H/I:H/PR:L/S:C/UI:N", 9.9);  /* CVE-2019-11510 */
-	score_is("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:L", 9.4);  /* CVE-2023-4966 */
+	score_is("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8); /* CVE-2019-19781 */
+	score_is("CVSS:3.0/AC:L/AV:N/A:H/C:H/I:H/PR:L/S:C/UI:N", 9.9); /* CVE-2019-11510 */
+	score_is("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:L", 9.4); /* CVE-2023-4966 */
 	score_is("CVSS:3.1/AV:L/AC:L/PR:H/UI:R/S:U/C:H/I:H/A:H", 6.5);
 	score_is("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0);
 	score_is("CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:C/C:L/I:N/A:N", 1.8);
@@ -44,9 +44,9 @@ static void test_bad_vectors(void **state)
 	assert_non_null(strstr(e.msg, "lacks the base metric"));
 	assert_int_equal(cvss_base_score("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", &s, &e),
 	                 ERR_INPUT);
-	assert_int_equal(cvss_base_score("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", &s,
-	                                 &e),
-	                 ERR_INPUT);
+	assert_int_equal(
+	    cvss_base_score("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", &s, &e),
+	    ERR_INPUT);
 	assert_int_equal(cvss_base_score("CVSS:4.0/AV:N", &s, &e), ERR_INPUT);
 }
 
@@ -91,14 +91,15 @@ static void test_checks(void **state)
 	check_is("{\"version\":\"3.1\",\"vectorString\":\"CVSS:3.1/AV:L/AC:L/PR:H/UI:R/S:U/C:H/I:H/"
 	         "A:H\",\"baseScore\":6.5,\"baseSeverity\":\"HIGH\"}",
 	         1, "6.1.9", "/baseSeverity");
-	check_is("{\"version\":\"3.1\",\"vectorString\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/"
-	         "A:H\",\"baseScore\":9.8,\"baseSeverity\":\"CRITICAL\",\"attackVector\":\"LOCAL\"}",
-	         1, "6.1.10", "/attackVector");
+	check_is(
+	    "{\"version\":\"3.1\",\"vectorString\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/"
+	    "A:H\",\"baseScore\":9.8,\"baseSeverity\":\"CRITICAL\",\"attackVector\":\"LOCAL\"}",
+	    1, "6.1.10", "/attackVector");
 	check_is("{\"version\":\"2.0\",\"vectorString\":\"AV:N/AC:L/Au:N/C:C/I:C/A:C\","
 	         "\"baseScore\":6.5}",
 	         0, "6.1.9", "/baseScore");
-	check_is("{\"vectorString\":\"AV:N/AC:L/Au:N/C:C/I:C/A:C\",\"baseScore\":10.0}", 0,
-	         "6.1.8", "/version");
+	check_is("{\"vectorString\":\"AV:N/AC:L/Au:N/C:C/I:C/A:C\",\"baseScore\":10.0}", 0, "6.1.8",
+	         "/version");
 	check_is("{\"version\":\"3.0\",\"vectorString\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/"
 	         "A:H\",\"baseScore\":9.8,\"baseSeverity\":\"CRITICAL\"}",
 	         1, "6.1.8", "/vectorString");

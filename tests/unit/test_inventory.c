@@ -52,9 +52,9 @@ static void rows_of(struct testdb *t, char *out, size_t outsz)
 	{
 		size_t n = strlen(out);
 		snprintf(out + n, outsz - n, "%s %s %lld; ",
-			 json_string_value(json_object_get(r, "product")),
-			 json_string_value(json_object_get(r, "version")),
-			 (long long)json_integer_value(json_object_get(r, "count")));
+		         json_string_value(json_object_get(r, "product")),
+		         json_string_value(json_object_get(r, "version")),
+		         (long long)json_integer_value(json_object_get(r, "count")));
 	}
 	json_decref(rows);
 }
@@ -63,10 +63,10 @@ static void test_names_cpe_purl_in_version_order(void **state)
 {
 	struct testdb *t = *state;
 	const struct inventory_row rows[] = {
-		{"agency-a1", "Citrix:ADC", "13.0-47.24", 1, 1},
-		{"agency-a1", "cpe:2.3:a:ivanti:connect_secure:9.0:r3.3:*:*:*:*:*:*", NULL, 2, 1},
-		{"agency-a1", "citrix:adc", "13.0-47.9", 3, 0},
-		{"agency-a1", "pkg:generic/citrix/adc@12.1-55.18", NULL, 4, 0},
+	    {"agency-a1", "Citrix:ADC", "13.0-47.24", 1, 1},
+	    {"agency-a1", "cpe:2.3:a:ivanti:connect_secure:9.0:r3.3:*:*:*:*:*:*", NULL, 2, 1},
+	    {"agency-a1", "citrix:adc", "13.0-47.9", 3, 0},
+	    {"agency-a1", "pkg:generic/citrix/adc@12.1-55.18", NULL, 4, 0},
 	};
 	char got[1024];
 
@@ -75,7 +75,7 @@ static void test_names_cpe_purl_in_version_order(void **state)
 	rows_of(t, got, sizeof(got));
 	/* 13.0-47.9 sorts before 13.0-47.24: numbers compare as numbers */
 	assert_string_equal(got, "citrix:adc 12.1-55.18 4; citrix:adc 13.0-47.9 3; "
-				 "citrix:adc 13.0-47.24 1; ivanti:connect_secure 9.0R3.3 2; ");
+	                         "citrix:adc 13.0-47.24 1; ivanti:connect_secure 9.0R3.3 2; ");
 }
 
 static void test_refusals(void **state)
@@ -103,13 +103,13 @@ static void test_csv_import_line_errors_and_replace(void **state)
 
 	close(fd);
 	write_file(path, "org,product,version,count,internet_facing\n"
-			 "agency-a1,citrix:adc,13.0-47.22,2,true\n"
-			 "agency-a1,citrix:gateway,12.1-50.31,1,false\n");
+	                 "agency-a1,citrix:adc,13.0-47.22,2,true\n"
+	                 "agency-a1,citrix:gateway,12.1-50.31,1,false\n");
 	assert_int_equal(inventory_import(t->db, &act, path, NULL, 0, &n, NULL), 0);
 	assert_int_equal(n, 2);
 	write_file(path, "org,product,version,count,internet_facing\n"
-			 "agency-a1,citrix:adc,13.0-47.24,2,true\n"
-			 "agency-a1,citrix:adc,13.0-47.25,many,true\n");
+	                 "agency-a1,citrix:adc,13.0-47.24,2,true\n"
+	                 "agency-a1,citrix:adc,13.0-47.25,many,true\n");
 	assert_int_equal(inventory_import(t->db, &act, path, NULL, 0, &n, &e), ERR_INPUT);
 	assert_non_null(strstr(e.msg, ":3:"));
 	assert_non_null(strstr(e.msg, "count"));
@@ -123,11 +123,10 @@ static void test_csv_import_line_errors_and_replace(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_names_cpe_purl_in_version_order, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_csv_import_line_errors_and_replace, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_names_cpe_purl_in_version_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_csv_import_line_errors_and_replace, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,7 +49,7 @@ static void refused(const char *json, const char *want)
 }
 
 #define ENTRY(cve, date)                                                                           \
-	"{\"cveID\": \"" cve "\", \"vendorProject\": \"V\", \"product\": \"P\", "                   \
+	"{\"cveID\": \"" cve "\", \"vendorProject\": \"V\", \"product\": \"P\", "                  \
 	"\"vulnerabilityName\": \"N\", \"dateAdded\": \"" date "\"}"
 
 static void test_refusals(void **state)
@@ -58,7 +58,7 @@ static void test_refusals(void **state)
 	refused("{\"vulnerabilities\": ", "line 1");
 	refused("{\"catalogVersion\": \"1\"}", "/vulnerabilities");
 	refused("{\"catalogVersion\": \"1\", \"vulnerabilities\": [" ENTRY("CVE-2019-19781",
-	                                                                     "03-11-2021") "]}",
+	                                                                   "03-11-2021") "]}",
 	        "/vulnerabilities/0/dateAdded");
 	refused("{\"catalogVersion\": \"1\", \"vulnerabilities\": [" ENTRY(
 	            "CVE-2019-19781", "2021-11-03") ", " ENTRY("CVE-19-1", "2021-11-03") "]}",
@@ -66,8 +66,9 @@ static void test_refusals(void **state)
 	refused("{\"catalogVersion\": \"1\", \"vulnerabilities\": [" ENTRY(
 	            "CVE-2019-19781", "2021-11-03") ", " ENTRY("CVE-2019-19781", "2021-11-03") "]}",
 	        "listed twice");
-	refused("{\"catalogVersion\": \"1\", \"vulnerabilities\": [{\"cveID\": \"CVE-2019-19781\"}]}",
-	        "/vulnerabilities/0/vendorProject: missing");
+	refused(
+	    "{\"catalogVersion\": \"1\", \"vulnerabilities\": [{\"cveID\": \"CVE-2019-19781\"}]}",
+	    "/vulnerabilities/0/vendorProject: missing");
 }
 
 int main(void)

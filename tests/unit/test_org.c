@@ -57,8 +57,8 @@ static void test_tree_and_kinds(void **state)
 	assert_int_equal(org_add(t->db, &act, &badid, &e), ERR_INPUT);
 	assert_int_equal(org_show(t->db, "min-a", &o, NULL), 0);
 	assert_string_equal(json_string_value(json_object_get(
-				    json_array_get(json_object_get(o, "children"), 0), "org")),
-			    "agency-a1");
+	                        json_array_get(json_object_get(o, "children"), 0), "org")),
+	                    "agency-a1");
 	json_decref(o);
 	assert_int_equal(org_show(t->db, "agency-a1", &o, NULL), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "kind")), "agency");
@@ -69,7 +69,8 @@ static void test_tree_and_kinds(void **state)
 static void test_contacts_and_netblocks(void **state)
 {
 	struct testdb *t = *state;
-	struct contact_fields c = {"min-a", "CISO", "ciso", "ciso@a.example", "+31 70 123", 1, NULL};
+	struct contact_fields c = {"min-a",      "CISO", "ciso", "ciso@a.example",
+	                           "+31 70 123", 1,      NULL};
 	struct err e = {0, ""};
 	json_t *o;
 
@@ -85,13 +86,12 @@ static void test_contacts_and_netblocks(void **state)
 	assert_non_null(strstr(e.msg, "300.1.1.0/24"));
 	assert_int_equal(org_show(t->db, "min-a", &o, NULL), 0);
 	assert_int_equal(json_array_size(json_object_get(o, "contact_list")), 1);
-	assert_string_equal(
-		json_string_value(json_object_get(
-			json_array_get(json_object_get(o, "contact_list"), 0), "email")),
-		"ciso@a.example");
 	assert_string_equal(json_string_value(json_object_get(
-				    json_array_get(json_object_get(o, "netblock_list"), 1), "cidr")),
-			    "2001:db8::/32");
+	                        json_array_get(json_object_get(o, "contact_list"), 0), "email")),
+	                    "ciso@a.example");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(o, "netblock_list"), 1), "cidr")),
+	                    "2001:db8::/32");
 	json_decref(o);
 }
 
@@ -105,13 +105,13 @@ static void test_csv_import_parents_later_and_line_errors(void **state)
 
 	close(fd);
 	write_file(path, "id,name,kind,parent,sector\n"
-			 "agency-b1,Dienst B1,agency,min-b,\n"
-			 "min-b,Ministerie B,ministry,,\n");
+	                 "agency-b1,Dienst B1,agency,min-b,\n"
+	                 "min-b,Ministerie B,ministry,,\n");
 	assert_int_equal(org_import(t->db, &act, path, &n, NULL), 0);
 	assert_int_equal(n, 2);
 	write_file(path, "id,name,kind,parent,sector\n"
-			 "vital-c,Water C,vital,,water\n"
-			 "vital-d,Water D,waterworks,,water\n");
+	                 "vital-c,Water C,vital,,water\n"
+	                 "vital-d,Water D,waterworks,,water\n");
 	assert_int_equal(org_import(t->db, &act, path, &n, &e), ERR_INPUT);
 	assert_non_null(strstr(e.msg, ":3:"));
 	assert_non_null(strstr(e.msg, "kind"));
@@ -125,10 +125,10 @@ static void test_csv_import_parents_later_and_line_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tree_and_kinds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_contacts_and_netblocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_csv_import_parents_later_and_line_errors, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_tree_and_kinds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_contacts_and_netblocks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_csv_import_parents_later_and_line_errors, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,7 +67,8 @@ static void test_cover_widens(void **state)
 	(void)state;
 	/* 200 single builds of two branches: too many constraints for one range */
 	for (int i = 0; i < 200; i++) {
-		snprintf(versions[i], sizeof(versions[i]), "%s.%d", i < 100 ? "12.2" : "15.0", i % 100);
+		snprintf(versions[i], sizeof(versions[i]), "%s.%d", i < 100 ? "12.2" : "15.0",
+		         i % 100);
 		pieces[i] = versions[i];
 	}
 	buf_init(&b, 1 << 16);
@@ -91,8 +92,8 @@ static void test_cover_widens(void **state)
 static void test_union_contains_every_piece(void **state)
 {
 	const char *pieces[] = {">=8.2|<8.2R12.1", ">=8.3|<8.3R7.1", "9.0R3.3", ">=9.1|<=9.1R2"};
-	const char *probe[] = {"8.2R1", "8.2R12", "8.2R12.1", "8.3R7.1", "9.0R3.3", "9.0R3.4",
-	                       "9.1", "9.1R2", "9.1R2.1", "7.0"};
+	const char *probe[] = {"8.2R1",   "8.2R12", "8.2R12.1", "8.3R7.1", "9.0R3.3",
+	                       "9.0R3.4", "9.1",    "9.1R2",    "9.1R2.1", "7.0"};
 	struct buf b;
 	struct range u, p;
 

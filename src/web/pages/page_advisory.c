@@ -10,6 +10,7 @@
 #include "formats/plain.h"
 #include "model/advisory.h"
 #include "model/config.h"
+#include "model/csaf_export.h"
 #include "web/access.h"
 #include "web/html.h"
 
@@ -368,14 +369,39 @@ static int advisory_show(struct req *r, const char *id)
 	} else if (strcmp(format, "html") == 0) {
 		rc = advisory_html(r, &v);
 	} else if (strcmp(format, "csaf") == 0) {
-		/* the CSAF document of v goes here (the CSAF issue): access_load above has
-		 * already answered 404 for what the asker may not read */
-		rc = err_set(&r->err, ERR_NOTFOUND, "CSAF is not served here yet");
+		/* access_load above has already answered 404 for what the asker may not read */
+		json_t *doc = NULL;
+		rc = csaf_export_version(r->db, &v, &doc, &r->err);
+		if (rc == 0)
+			rc = csaf_export_text(doc, &r->out);
+		json_decref(doc);
+		if (rc == 0)
+			resp_set(r, 200, "application/json");
 	} else {
 		rc = err_set(&r->err, ERR_INPUT, "format %s: expected html, plain or json", format);
 	}
 	advisory_version_free(&v);
 	return rc;
+}
+
+/* The CSAF provider tree under /.well-known/csaf/: public (TLP:CLEAR) files only. */
+int page_csaf(struct req *r)
+{
+	char path[512] = "";
+	const char *type = NULL;
+	size_t n = 0;
+
+	for (int i = 0; i < r->nparams; i++) {
+		int w = snprintf(path + n, sizeof(path) - n, "%s%s", i ? "/" : "", r->params[i]);
+		if (w < 0 || (size_t)w >= sizeof(path) - n)
+			return err_set(&r->err, ERR_NOTFOUND, "no such file");
+		n += (size_t)w;
+	}
+	if (csaf_provider_file(r->db, path, &r->out, &type, &r->err) != 0)
+		return err_set(&r->err, ERR_NOTFOUND, "no such file");
+	r->cache_public = 1;
+	resp_set(r, 200, type);
+	return 0;
 }
 
 int page_advisory(struct req *r)

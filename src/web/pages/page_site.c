@@ -205,8 +205,9 @@ int page_security_txt(struct req *r)
 		buf_printf(&r->out, "Contact: %s/.well-known/security.txt\n", url);
 	buf_printf(&r->out,
 	           "Expires: %s\nPreferred-Languages: nl, en\nCanonical: %s/.well-known/"
-	           "security.txt\nPolicy: %s/advisories\n",
-	           expires, url, url);
+	           "security.txt\nPolicy: %s/advisories\n"
+	           "CSAF: %s/.well-known/csaf/provider-metadata.json\n",
+	           expires, url, url, url);
 	free(url);
 	free(from);
 	r->cache_public = 1;
