@@ -31,6 +31,7 @@ struct scanfeed {
 	scan_row_fn fn;
 	void *ctx;
 	int failed, started, header_done;
+	int bom_checked; /* a byte order mark counts only at the very start */
 	long line; /* the line the next row starts on */
 	long rows;
 	const char *report;
@@ -541,10 +542,11 @@ static int drain(struct scanfeed *f, int last, struct err *e)
 
 	if (!f->started) {
 		size_t skip = 0;
-		if (f->plen >= 3 && memcmp(f->pend, "\xef\xbb\xbf", 3) == 0)
-			skip = 3;
-		else if (f->plen < 3 && !last)
+		if (!f->bom_checked && f->plen < 3 && !last)
 			return 0;
+		if (!f->bom_checked && f->plen >= 3 && memcmp(f->pend, "\xef\xbb\xbf", 3) == 0)
+			skip = 3;
+		f->bom_checked = 1;
 		while (skip < f->plen && (f->pend[skip] == ' ' || f->pend[skip] == '\t' ||
 		                          f->pend[skip] == '\r' || f->pend[skip] == '\n')) {
 			f->line += f->pend[skip] == '\n';
