@@ -31,15 +31,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* "product version count" of each row, in list order. */
 static void rows_of(struct testdb *t, char *out, size_t outsz)
 {
@@ -102,18 +93,18 @@ static void test_csv_import_line_errors_and_replace(void **state)
 	int fd = mkstemp(path);
 
 	close(fd);
-	write_file(path, "org,product,version,count,internet_facing\n"
-	                 "agency-a1,citrix:adc,13.0-47.22,2,true\n"
-	                 "agency-a1,citrix:gateway,12.1-50.31,1,false\n");
+	testdb_write_file(path, "org,product,version,count,internet_facing\n"
+	                        "agency-a1,citrix:adc,13.0-47.22,2,true\n"
+	                        "agency-a1,citrix:gateway,12.1-50.31,1,false\n");
 	assert_int_equal(inventory_import(t->db, &act, path, NULL, 0, &n, NULL), 0);
 	assert_int_equal(n, 2);
-	write_file(path, "org,product,version,count,internet_facing\n"
-	                 "agency-a1,citrix:adc,13.0-47.24,2,true\n"
-	                 "agency-a1,citrix:adc,13.0-47.25,many,true\n");
+	testdb_write_file(path, "org,product,version,count,internet_facing\n"
+	                        "agency-a1,citrix:adc,13.0-47.24,2,true\n"
+	                        "agency-a1,citrix:adc,13.0-47.25,many,true\n");
 	assert_int_equal(inventory_import(t->db, &act, path, NULL, 0, &n, &e), ERR_INPUT);
 	assert_non_null(strstr(e.msg, ":3:"));
 	assert_non_null(strstr(e.msg, "count"));
-	write_file(path, "product,version\ncitrix:adc,13.0-47.24\n");
+	testdb_write_file(path, "product,version\ncitrix:adc,13.0-47.24\n");
 	assert_int_equal(inventory_import(t->db, &act, path, "agency-a1", 1, &n, NULL), 0);
 	rows_of(t, got, sizeof(got));
 	assert_string_equal(got, "citrix:adc 13.0-47.24 1; ");

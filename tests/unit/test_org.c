@@ -29,15 +29,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void test_tree_and_kinds(void **state)
 {
 	struct testdb *t = *state;
@@ -104,14 +95,14 @@ static void test_csv_import_parents_later_and_line_errors(void **state)
 	int n, fd = mkstemp(path);
 
 	close(fd);
-	write_file(path, "id,name,kind,parent,sector\n"
-	                 "agency-b1,Dienst B1,agency,min-b,\n"
-	                 "min-b,Ministerie B,ministry,,\n");
+	testdb_write_file(path, "id,name,kind,parent,sector\n"
+	                        "agency-b1,Dienst B1,agency,min-b,\n"
+	                        "min-b,Ministerie B,ministry,,\n");
 	assert_int_equal(org_import(t->db, &act, path, &n, NULL), 0);
 	assert_int_equal(n, 2);
-	write_file(path, "id,name,kind,parent,sector\n"
-	                 "vital-c,Water C,vital,,water\n"
-	                 "vital-d,Water D,waterworks,,water\n");
+	testdb_write_file(path, "id,name,kind,parent,sector\n"
+	                        "vital-c,Water C,vital,,water\n"
+	                        "vital-d,Water D,waterworks,,water\n");
 	assert_int_equal(org_import(t->db, &act, path, &n, &e), ERR_INPUT);
 	assert_non_null(strstr(e.msg, ":3:"));
 	assert_non_null(strstr(e.msg, "kind"));

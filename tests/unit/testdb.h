@@ -43,4 +43,15 @@ static inline void testdb_close(struct testdb *t)
 	unlink(side);
 }
 
+/* Writes text to path (an input file for an import test); aborts when it cannot. */
+static inline void testdb_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		abort();
+	fputs(text, f);
+	fclose(f);
+}
+
 #endif
