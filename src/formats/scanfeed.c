@@ -32,7 +32,7 @@ struct scanfeed {
 	void *ctx;
 	int failed, started, header_done;
 	int bom_checked; /* a byte order mark counts only at the very start */
-	long line; /* the line the next row starts on */
+	long line;       /* the line the next row starts on */
 	long rows;
 	const char *report;
 	struct shadowserver_cols ss;
