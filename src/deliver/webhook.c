@@ -4,6 +4,7 @@
 
 #include "core/xalloc.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -15,9 +16,82 @@
 
 struct webhook_client {
 	CURL *h;
-	size_t got; /* response bytes read in this post */
+	size_t got;        /* response bytes read in this post */
+	int allow_private; /* receivers on loopback and private networks are allowed */
+	char refused[96];  /* why the address was refused, "" when it was not */
 	char errbuf[CURL_ERROR_SIZE];
 };
+
+/* Whether the first n bits of a and b (n <= 8 * len) agree. */
+static int prefix_equal(const unsigned char *a, const unsigned char *b, int n)
+{
+	int bytes = n / 8, bits = n % 8;
+
+	if (memcmp(a, b, (size_t)bytes) != 0)
+		return 0;
+	return bits == 0 || ((a[bytes] ^ b[bytes]) & (0xFF << (8 - bits))) == 0;
+}
+
+int webhook_addr_public(const char *ip)
+{
+	/* Not reachable on the internet (RFC 6890 and IANA's special-purpose registries):
+	 * "this network", private, carrier-grade NAT, loopback, link-local (cloud metadata
+	 * services), benchmarking, multicast, reserved and broadcast. */
+	static const struct {
+		unsigned char net[4];
+		int bits;
+	} v4[] = {
+	    {{0, 0, 0, 0}, 8},    {{10, 0, 0, 0}, 8},     {{100, 64, 0, 0}, 10},
+	    {{127, 0, 0, 0}, 8},  {{169, 254, 0, 0}, 16}, {{172, 16, 0, 0}, 12},
+	    {{192, 0, 0, 0}, 24}, {{192, 168, 0, 0}, 16}, {{198, 18, 0, 0}, 15},
+	    {{224, 0, 0, 0}, 4},  {{240, 0, 0, 0}, 4},
+	};
+	static const struct {
+		unsigned char net[16];
+		int bits;
+	} v6[] = {
+	    {{0}, 127},                     /* :: and ::1 (the last bit is either) */
+	    {{0xfc}, 7},                    /* unique local */
+	    {{0xfe, 0x80}, 10},             /* link-local */
+	    {{0xff}, 8},                    /* multicast */
+	    {{0x20, 0x01, 0x0d, 0xb8}, 32}, /* documentation */
+	};
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	unsigned char a[16];
+	const unsigned char *a4 = a;
+
+	if (ip == NULL)
+		return 0;
+	if (inet_pton(AF_INET6, ip, a) == 1) {
+		if (memcmp(a, mapped, sizeof(mapped)) != 0) {
+			for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+				if (prefix_equal(a, v6[i].net, v6[i].bits))
+					return 0;
+			return 1;
+		}
+		a4 = a + 12; /* ::ffff:10.0.0.1 is 10.0.0.1 */
+	} else if (inet_pton(AF_INET, ip, a) != 1) {
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		if (prefix_equal(a4, v4[i].net, v4[i].bits))
+			return 0;
+	return 1;
+}
+
+/* Runs once connected, before the request is sent: the address is the one actually
+ * connected to, so a name that resolves to a private address (or changes between a check
+ * and the connection) is caught too. */
+static int check_peer(void *arg, char *peer_ip, char *local_ip, int peer_port, int local_port)
+{
+	struct webhook_client *c = arg;
+
+	(void)local_ip, (void)peer_port, (void)local_port;
+	if (c->allow_private || webhook_addr_public(peer_ip))
+		return CURL_PREREQFUNC_OK;
+	snprintf(c->refused, sizeof(c->refused), "address %.46s is not public", peer_ip);
+	return CURL_PREREQFUNC_ABORT;
+}
 
 void webhook_sign(const char *secret, const char *body, size_t len, char out[72])
 {
@@ -66,8 +140,15 @@ int webhook_client_open(struct webhook_client **out, struct err *e)
 	curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, drop_body);
 	curl_easy_setopt(c->h, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(c->h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c->h, CURLOPT_PREREQFUNCTION, check_peer);
+	curl_easy_setopt(c->h, CURLOPT_PREREQDATA, c);
 	*out = c;
 	return 0;
+}
+
+void webhook_client_allow_private(struct webhook_client *c, int allow)
+{
+	c->allow_private = allow != 0;
 }
 
 void webhook_client_close(struct webhook_client *c)
@@ -149,6 +230,7 @@ int webhook_post(struct webhook_client *c, const struct webhook_req *r, struct w
 
 	c->got = 0;
 	c->errbuf[0] = '\0';
+	c->refused[0] = '\0';
 	curl_easy_setopt(c->h, CURLOPT_URL, r->url);
 	curl_easy_setopt(c->h, CURLOPT_POST, 1L);
 	curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, r->body);
@@ -163,7 +245,11 @@ int webhook_post(struct webhook_client *c, const struct webhook_req *r, struct w
 	curl_slist_free_all(hdrs);
 
 	/* a body past our limit ends the transfer, but the receiver had answered */
-	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && c->got > RESPONSE_MAX)) {
+	if (c->refused[0]) {
+		snprintf(res->error, sizeof(res->error), "%s (webhook.allow_private is off)",
+		         c->refused);
+		ret = ERR_IO;
+	} else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && c->got > RESPONSE_MAX)) {
 		transfer_error(c, rc, res->error, sizeof(res->error));
 		ret = ERR_IO;
 	} else if (res->status < 200 || res->status > 299) {

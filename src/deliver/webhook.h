@@ -37,6 +37,17 @@ struct webhook_client;
  * be set up. */
 int webhook_client_open(struct webhook_client **out, struct err *e);
 
+/* Receivers on loopback, private, link-local and other non-public addresses are refused
+ * (the URL is set by constituents: no requests into our own network) unless allowed here,
+ * for a deployment whose receivers are internal. The check is made on the address actually
+ * connected to, so DNS cannot get around it. */
+void webhook_client_allow_private(struct webhook_client *c, int allow);
+
+/* Whether the textual IPv4 or IPv6 address ip is a public internet address: 0 for loopback,
+ * private (RFC 1918, unique local), carrier-grade NAT, link-local, multicast, documentation
+ * and reserved ranges, IPv4-mapped forms of those, and for anything not an address. */
+int webhook_addr_public(const char *ip);
+
 /* Closes the client and its connections; c may be NULL. */
 void webhook_client_close(struct webhook_client *c);
 
@@ -44,7 +55,8 @@ void webhook_client_close(struct webhook_client *c);
  * (status and error text) and returns 0 only for a 2xx answer. Errors: ERR_INPUT (nothing
  * sent) for a URL that is not http(s), an empty secret, or a control character in the
  * delivery id or event; ERR_IO for no answer (refused, timeout, TLS) or a status that is not
- * 2xx, with res->error and e's message both "HTTP 500" or curl's reason. The response body is
+ * 2xx, or a receiver address that is not public (see webhook_client_allow_private), with
+ * res->error and e's message both "HTTP 500" or curl's reason. The response body is
  * read and dropped (at most 1 MiB, then the connection is closed). */
 int webhook_post(struct webhook_client *c, const struct webhook_req *r, struct webhook_result *res,
                  struct err *e);

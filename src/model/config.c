@@ -26,6 +26,8 @@ static const struct config_key config_keys[] = {
     {"smtp.connections", 0, "connections used at once to send alerts (1-32, default 4)"},
     {"alert.max_attempts", 0, "delivery attempts before an alert is failed (default 6)"},
     {"webhook.timeout", 0, "seconds a webhook receiver may take (default 10)"},
+    {"webhook.allow_private", 0,
+     "yes: webhooks may go to loopback and private addresses (default no: refused)"},
     {"alert.lease", 0,
      "seconds a worker's claim holds when its death cannot be seen (default 300)"},
     {"ack.secret", 1, "key of the acknowledgement links (made when first needed)"},
@@ -145,6 +147,10 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 	    (rc = number_check(key, value, 1, strcmp(key, "smtp.connections") == 0 ? 32 : 100,
 	                       e)) != 0)
 		return rc;
+	if (strcmp(key, "webhook.allow_private") == 0 && strcmp(value, "yes") != 0 &&
+	    strcmp(value, "no") != 0)
+		return err_set(e, ERR_INPUT, "webhook.allow_private \"%s\": expected yes or no",
+		               value);
 	if (strcmp(key, "alert.lease") == 0 && (rc = number_check(key, value, 10, 86400, e)) != 0)
 		return rc;
 	if (strcmp(key, "site.url") == 0 && strncmp(value, "http://", 7) != 0 &&

@@ -41,6 +41,7 @@ must org contact vital-e --name "SOC E hook" --webhook "http://127.0.0.1:$WEB/ho
 must config set smtp.url "smtp://127.0.0.1:$SMTP"
 must config set smtp.from "advies@csirt.example"
 must config set site.url "https://csirt.example"
+must config set webhook.allow_private yes # the receiver is on loopback
 
 must --at 2019-12-18T09:00:00Z advisory new --title "Kwetsbaarheid in Citrix ADC" --cve CVE-2019-19781 \
 	--affects 'citrix:adc:>=13.0|<13.0.47.24' --affects 'citrix:gateway:>=12.1|<12.1.55.18' $MH

@@ -80,6 +80,49 @@ static void test_refused_before_sending(void **state)
 	webhook_client_close(NULL);
 }
 
+/* Receivers set by constituents may not point into the CSIRT's own network. */
+static void test_private_addresses_refused(void **state)
+{
+	static const char *private[] = {
+	    "127.0.0.1",
+	    "127.255.0.9",
+	    "10.1.2.3",
+	    "172.16.0.1",
+	    "172.31.255.255",
+	    "192.168.1.1",
+	    "169.254.169.254",
+	    "100.64.0.1",
+	    "0.0.0.0",
+	    "224.0.0.251",
+	    "255.255.255.255",
+	    "::1",
+	    "::",
+	    "fe80::1",
+	    "fd00::5",
+	    "fc01::1",
+	    "ff02::1",
+	    "2001:db8::1",
+	    "::ffff:127.0.0.1",
+	    "::ffff:10.0.0.1",
+	    "",
+	    "localhost",
+	    "10.0.0.1 ",
+	};
+	static const char *public[] = {
+	    "145.21.0.1",  "8.8.8.8",           "172.32.0.1",  "172.15.255.255",    "192.169.0.1",
+	    "100.128.0.1", "2a00:1450:4001::1", "2001:610::1", "::ffff:145.21.0.1",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(private) / sizeof(private[0]); i++)
+		if (webhook_addr_public(private[i]))
+			fail_msg("%s counts as public", private[i]);
+	for (size_t i = 0; i < sizeof(public) / sizeof(public[0]); i++)
+		if (!webhook_addr_public(public[i]))
+			fail_msg("%s counts as private", public[i]);
+	assert_false(webhook_addr_public(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -87,6 +130,7 @@ int main(void)
 	    cmocka_unit_test(test_sign_rfc4231_case6_long_key),
 	    cmocka_unit_test(test_sign_uses_len),
 	    cmocka_unit_test(test_refused_before_sending),
+	    cmocka_unit_test(test_private_addresses_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
