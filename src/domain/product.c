@@ -1,6 +1,9 @@
 /* product.c: vendor:product keys from Baken names, CPE 2.3, CPE 2.2 URIs and purls. */
 #include "domain/product.h"
 
+#include "core/xalloc.h"
+
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -160,23 +163,28 @@ static int name_build(const struct ctx *cx, const char *vendor, size_t vn, const
 	return 0;
 }
 
-/* Decodes one CPE 2.3 field raw[0..n) (still '\'-quoted) into v. The splitter has made sure no
- * '\' ends the field. */
-static int cpe23_value(const struct ctx *cx, const char *field, const char *raw, size_t n,
-                       struct val *v)
+/* Empties v for the field raw[0..n) and returns 1 when the field is the logical value ANY
+ * (empty or '*') or NA ('-'), which both CPE bindings spell alike; 0 when it holds a value. */
+static int val_start(const char *raw, size_t n, struct val *v)
 {
 	v->n = 0;
 	v->s[0] = '\0';
 	v->wild = 0;
 	v->kind = VAL_SET;
-	if (n == 0 || (n == 1 && raw[0] == '*')) {
+	if (n == 0 || (n == 1 && raw[0] == '*'))
 		v->kind = VAL_ANY;
-		return 0;
-	}
-	if (n == 1 && raw[0] == '-') {
+	else if (n == 1 && raw[0] == '-')
 		v->kind = VAL_NA;
+	return v->kind != VAL_SET;
+}
+
+/* Decodes one CPE 2.3 field raw[0..n) (still '\'-quoted) into v. The splitter has made sure no
+ * '\' ends the field. */
+static int cpe23_value(const struct ctx *cx, const char *field, const char *raw, size_t n,
+                       struct val *v)
+{
+	if (val_start(raw, n, v))
 		return 0;
-	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)raw[i];
 
@@ -203,18 +211,8 @@ static int cpe23_value(const struct ctx *cx, const char *field, const char *raw,
 static int uri_value(const struct ctx *cx, const char *field, const char *raw, size_t n,
                      struct val *v)
 {
-	v->n = 0;
-	v->s[0] = '\0';
-	v->wild = 0;
-	v->kind = VAL_SET;
-	if (n == 0 || (n == 1 && raw[0] == '*')) {
-		v->kind = VAL_ANY;
+	if (val_start(raw, n, v))
 		return 0;
-	}
-	if (n == 1 && raw[0] == '-') {
-		v->kind = VAL_NA;
-		return 0;
-	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)raw[i];
 
@@ -646,4 +644,24 @@ int product_parse(const char *text, struct product_ref *out, struct err *e)
 		out->version[0] = '\0';
 	}
 	return rc;
+}
+
+char *product_key_part(const char *name)
+{
+	size_t n = strlen(name), k = 0;
+	char *out = xmalloc(n + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)tolower((unsigned char)name[i]);
+		char o = (isalnum(c) && c < 0x80) || c == '.' || c == '-' ? (char)c : '_';
+		if (o == '_' && (k == 0 || out[k - 1] == '_'))
+			continue;
+		out[k++] = o;
+	}
+	while (k && out[k - 1] == '_')
+		k--;
+	out[k] = '\0';
+	if (k > 120)
+		out[120] = '\0';
+	return out;
 }

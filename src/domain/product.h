@@ -52,6 +52,12 @@ struct product_ref {
  * expected 13 fields, got 4`, `bad purl "...": missing name`; *out is then all empty. */
 int product_parse(const char *text, struct product_ref *out, struct err *e);
 
+/* Makes a vendor or product name from a document (CSAF, CVE JSON) into one half of a key:
+ * lowercase, every byte outside [a-z0-9._-] becomes '_', runs of '_' collapsed, none at the
+ * ends, at most 120 bytes ("Citrix Systems, Inc." -> "citrix_systems_inc."). The caller frees
+ * the result; it may be empty. */
+char *product_key_part(const char *name);
+
 /* Checks that name is a valid key once lowercased: exactly one ':', a non-empty vendor and
  * product of [a-z0-9._-], at most PRODUCT_NAME_MAX bytes. Returns 0, or ERR_INPUT with a
  * message `bad product name "...": ...` that suggests a valid key when one is near. */

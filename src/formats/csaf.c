@@ -252,28 +252,6 @@ static void read_refs(json_t *a, struct csaf_ref **out, size_t *n)
 	*n = json_array_size(a);
 }
 
-/* Lowercase, every byte outside [a-z0-9._-] becomes '_', runs of '_' collapsed, none at
- * the ends: a name made into one half of a product key. */
-static char *key_part(const char *name)
-{
-	size_t n = strlen(name), k = 0;
-	char *out = xmalloc(n + 1);
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)tolower((unsigned char)name[i]);
-		char o = (isalnum(c) && c < 0x80) || c == '.' || c == '-' ? (char)c : '_';
-		if (o == '_' && (k == 0 || out[k - 1] == '_'))
-			continue;
-		out[k++] = o;
-	}
-	while (k && out[k - 1] == '_')
-		k--;
-	out[k] = '\0';
-	if (k > 120)
-		out[120] = '\0';
-	return out;
-}
-
 /* "telnet-server-1:0.17-65.el7_6.x86_64" -> name "telnet-server", version "0.17-65.el7_6" */
 static int nevra_split(const char *s, char **name, char **version)
 {
@@ -398,7 +376,7 @@ static void product_fill(struct csaf_product *p, json_t *prod, const struct walk
 		if (prodname == NULL)
 			prodname = w->family;
 		if (prodname) {
-			char *v = key_part(w->vendor), *n = key_part(prodname);
+			char *v = product_key_part(w->vendor), *n = product_key_part(prodname);
 			size_t len = strlen(v) + strlen(n) + 2;
 			p->key = xmalloc(len);
 			snprintf(p->key, len, "%s:%s", v, n);

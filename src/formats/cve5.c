@@ -3,6 +3,7 @@
 
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "domain/cveid.h"
 #include "domain/product.h"
 #include "domain/range.h"
 #include "domain/rangeset.h"
@@ -65,27 +66,6 @@ void cve5_free(struct cve_record *r)
 	}
 	free(r->refs);
 	memset(r, 0, sizeof(*r));
-}
-
-/* a name made into one half of a product key (as csaf.c does it) */
-static char *key_part(const char *name)
-{
-	size_t n = strlen(name), k = 0;
-	char *out = xmalloc(n + 1);
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)tolower((unsigned char)name[i]);
-		char o = (isalnum(c) && c < 0x80) || c == '.' || c == '-' ? (char)c : '_';
-		if (o == '_' && (k == 0 || out[k - 1] == '_'))
-			continue;
-		out[k++] = o;
-	}
-	while (k && out[k - 1] == '_')
-		k--;
-	out[k] = '\0';
-	if (k > 120)
-		out[120] = '\0';
-	return out;
 }
 
 static int no_name(const char *s)
@@ -268,7 +248,8 @@ static int read_affected(struct cve_parse *s, json_t *a, const char *base)
 				p = set_for(s, ref.name);
 		}
 		if (p == NULL && !no_name(vendor) && !no_name(product)) {
-			char *a1 = key_part(vendor), *a2 = key_part(product), key[256];
+			char *a1 = product_key_part(vendor), *a2 = product_key_part(product),
+			     key[256];
 			snprintf(key, sizeof(key), "%s:%s", a1, a2);
 			free(a1);
 			free(a2);
@@ -470,18 +451,6 @@ static int read_container(struct cve_parse *s, json_t *c, const char *base, int 
 	return 0;
 }
 
-static int cve_id_ok(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n < 13 || n > 24 || strncmp(s, "CVE-", 4) != 0 || s[8] != '-')
-		return 0;
-	for (size_t i = 4; i < n; i++)
-		if (i != 8 && !isdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
 int cve5_parse(json_t *root, struct cve_record *out, struct err *e)
 {
 	struct cve_parse s;
@@ -507,7 +476,8 @@ int cve5_parse(json_t *root, struct cve_record *out, struct err *e)
 	meta = json_object_get(root, "cveMetadata");
 	if (!json_is_object(meta))
 		return err_set(e, ERR_INPUT, "/cveMetadata: missing");
-	if (!cve_id_ok(sget(meta, "cveId")))
+	if (sget(meta, "cveId") == NULL ||
+	    !cveid_valid(sget(meta, "cveId"), strlen(sget(meta, "cveId")), 1))
 		return err_set(e, ERR_INPUT, "/cveMetadata/cveId: \"%.40s\" is not a CVE id",
 		               sget(meta, "cveId") ? sget(meta, "cveId") : "(missing)");
 	if (!sget(meta, "state") ||

@@ -2,6 +2,7 @@
 #include "formats/kev.h"
 
 #include "core/xalloc.h"
+#include "domain/cveid.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -49,18 +50,6 @@ static int is_date(const char *s)
 		return 0;
 	for (int i = 0; i < 10; i++)
 		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-static int is_cve(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n < 13 || n > 24 || strncmp(s, "CVE-", 4) != 0 || s[8] != '-')
-		return 0;
-	for (size_t i = 4; i < n; i++)
-		if (i != 8 && !isdigit((unsigned char)s[i]))
 			return 0;
 	return 1;
 }
@@ -117,7 +106,8 @@ int kev_read(const char *data, size_t len, struct kev_catalog *out, struct err *
 				             required[r]);
 				goto out;
 			}
-		if (!is_cve(sget(x, "cveID"))) {
+		if (sget(x, "cveID") == NULL ||
+		    !cveid_valid(sget(x, "cveID"), strlen(sget(x, "cveID")), 1)) {
 			rc = err_set(e, ERR_INPUT,
 			             "/vulnerabilities/%zu/cveID: \"%.40s\" is not a CVE id", i,
 			             sget(x, "cveID"));

@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "domain/cveid.h"
 #include "domain/product.h"
 #include "domain/range.h"
 #include "domain/version.h"
@@ -119,24 +120,10 @@ static const char *tlp_parse(const char *s, struct err *e)
 /* "CVE-2019-19781" in any case, normalised to capitals into out. */
 static int cve_parse(const char *s, char *out, size_t outsz, struct err *e)
 {
-	size_t n = strlen(s), digits = 0;
-
-	if (n < 13 || n > 24 || strncasecmp(s, "CVE-", 4) != 0)
-		goto bad;
-	for (size_t i = 4; i < 8; i++)
-		if (!isdigit((unsigned char)s[i]))
-			goto bad;
-	if (s[8] != '-')
-		goto bad;
-	for (size_t i = 9; i < n; i++, digits++)
-		if (!isdigit((unsigned char)s[i]))
-			goto bad;
-	if (digits < 4)
-		goto bad;
+	if (!cveid_valid(s, strlen(s), 0))
+		return err_set(e, ERR_INPUT, "bad CVE id \"%s\": expected CVE-YYYY-NNNN", s);
 	snprintf(out, outsz, "CVE-%s", s + 4);
 	return 0;
-bad:
-	return err_set(e, ERR_INPUT, "bad CVE id \"%s\": expected CVE-YYYY-NNNN", s);
 }
 
 /* Splits "vendor:product:rest" into a checked product name and rest. */
