@@ -249,15 +249,23 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 			return rc;
 		if ((rc = version_check(version, e)) != 0)
 			return err_wrap(e, "--fixed %s: ", product);
-		for (j = 0; j < v->nfixed; j++)
-			if (strcmp(v->fixed[j].product, product) == 0 &&
-			    version_compare(v->fixed[j].version, version) == 0)
+		/* kept in order of product, then version, so that each reader finds the
+		 * branch they run in one place whatever order the versions were added in */
+		for (j = 0; j < v->nfixed; j++) {
+			int c = strcmp(v->fixed[j].product, product);
+			if (c == 0)
+				c = version_compare(v->fixed[j].version, version);
+			if (c >= 0)
 				break;
-		if (j < v->nfixed)
+		}
+		if (j < v->nfixed && strcmp(v->fixed[j].product, product) == 0 &&
+		    version_compare(v->fixed[j].version, version) == 0)
 			continue;
 		v->fixed = xreallocarray(v->fixed, v->nfixed + 1, sizeof(*v->fixed));
-		v->fixed[v->nfixed].product = xstrdup(product);
-		v->fixed[v->nfixed++].version = xstrdup(version);
+		memmove(v->fixed + j + 1, v->fixed + j, (v->nfixed - j) * sizeof(*v->fixed));
+		v->fixed[j].product = xstrdup(product);
+		v->fixed[j].version = xstrdup(version);
+		v->nfixed++;
 	}
 	for (size_t i = 0; i < in->nrefs; i++) {
 		if ((rc = url_check(in->refs[i], e)) != 0)

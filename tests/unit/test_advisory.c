@@ -215,6 +215,35 @@ static void test_affected_exact_set(void **state)
 	advisory_version_free(&v);
 }
 
+/* Fixed versions read in product, then version order, whatever order they came in; the same
+ * version twice once. */
+static void test_fixed_versions_ordered(void **state)
+{
+	static const char *fixed[] = {"citrix:adc:13.0.47.24", "citrix:adc:10.5.70.12",
+	                              "citrix:adc:12.1.55.18", "citrix:adc:10.5.70.12",
+	                              "citrix:adc:11.1.63.15", "citrix:gateway:12.1.55.18"};
+	struct fixture *f = *state;
+	struct advisory_input in;
+	struct advisory_version v;
+	char id[64], got[512] = "";
+
+	citrix_input(&in);
+	in.fixed = fixed;
+	in.nfixed = sizeof(fixed) / sizeof(fixed[0]);
+	assert_int_equal(advisory_new(f->db, &f->act, &in, id, sizeof(id), NULL), 0);
+	assert_int_equal(advisory_load(f->db, id, NULL, 1, &v, NULL), 0);
+	for (size_t i = 0; i < v.nfixed; i++) {
+		strncat(got, v.fixed[i].product, 40);
+		strncat(got, "=", 2);
+		strncat(got, v.fixed[i].version, 40);
+		strncat(got, " ", 2);
+	}
+	assert_string_equal(got, "citrix:adc=10.5.70.12 citrix:adc=11.1.63.15 "
+	                         "citrix:adc=12.1.55.18 citrix:adc=13.0.47.24 "
+	                         "citrix:gateway=12.1.55.18 ");
+	advisory_version_free(&v);
+}
+
 static void test_bad_input_refused(void **state)
 {
 	static const char *bad_affects[] = {"citrix:adc:>=1||<2"};
@@ -268,6 +297,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_text_only_update_is_not_material, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deviation_needs_rationale, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_affected_exact_set, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fixed_versions_ordered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_input_refused, setup, teardown),
 	    cmocka_unit_test(test_version_labels),
 	};

@@ -167,8 +167,9 @@ static const char *short_time(const char *iso, char *out, size_t n)
 	return out;
 }
 
-/* A range in words: ">=13.0|<13.0.47.24|>=12.1|<12.1.55.18" as "13.0 up to 13.0.47.24,
- * 12.1 up to 12.1.55.18"; pieces it does not pair are kept as they are. */
+/* A range in words, in the page's Dutch: ">=13.0|<13.0.47.24|>=12.1|<12.1.55.18" as "13.0
+ * tot 13.0.47.24, 12.1 tot 12.1.55.18" (the upper bound itself is not affected: "tot", not
+ * "tot en met"); pieces it does not pair are kept as they are. */
 static const char *range_words(const char *range, char *out, size_t n)
 {
 	char *copy = xstrdup(range), *p, *next;
@@ -185,7 +186,7 @@ static const char *range_words(const char *range, char *out, size_t n)
 			continue;
 		}
 		if (lo && p[0] == '<' && p[1] != '=')
-			len += (size_t)snprintf(out + len, n - len, "%s%s up to %s",
+			len += (size_t)snprintf(out + len, n - len, "%s%s tot %s",
 			                        len ? ", " : "", lo, p + 1);
 		else
 			len += (size_t)snprintf(out + len, n - len, "%s%s%s%s", len ? ", " : "",
@@ -193,7 +194,7 @@ static const char *range_words(const char *range, char *out, size_t n)
 		lo = NULL;
 	}
 	if (lo && len < n)
-		snprintf(out + len, n - len, "%s%s and later", len ? ", " : "", lo);
+		snprintf(out + len, n - len, "%s%s en later", len ? ", " : "", lo);
 	free(copy);
 	return out;
 }
