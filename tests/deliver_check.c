@@ -1,4 +1,5 @@
-/* deliver_check.c: smtp_send_batch and webhook_post against real servers on 127.0.0.1.
+/* deliver_check.c: smtp_send_batch (our pipelining client, and libcurl), smtp_client and
+ * webhook_post against real servers on 127.0.0.1.
  *
  * Not a unit test (it starts servers and needs python3-aiosmtpd), so it is not under
  * tests/unit. Build and run from the repository's root after `make`:
@@ -13,7 +14,11 @@
  * The servers are small Python programs held below as strings and run with /usr/bin/python3:
  * an aiosmtpd sink that logs every message (recipient, Message-ID, decoded Subject, the
  * client's port) and every TCP connection, refuses recipients named reject550@, defer451@ and
- * datafail@ (at DATA), and with CLOSE_EVERY=k drops the connection after every k messages;
+ * datafail@ (at DATA), and with CLOSE_EVERY=k drops the connection after every k messages,
+ * with DROP_AT=k after the k-th message of a connection arrived but before it is answered;
+ * PIPELINING=1 makes it offer PIPELINING (aiosmtpd reads pipelined commands in order but
+ * does not say so); a strict server that offers no PIPELINING and logs any command sent
+ * before the reply to the one before;
  * a listener that never greets (SMTP timeout); an HTTP receiver for webhooks that checks the
  * signature with Python's hmac module and answers 200 (/ok), 500 (/fail) or late (/slow). */
 #include "core/buf.h"
@@ -42,6 +47,7 @@ static const char SINK_PY[] =
     "from aiosmtpd.smtp import SMTP\n"
     "port, path = int(sys.argv[1]), sys.argv[2]\n"
     "every = int(os.environ.get('CLOSE_EVERY', '0'))\n"
+    "drop = int(os.environ.get('DROP_AT', '0'))\n"
     "out = open(path, 'a', buffering=1); conns = open(path + '.conn', 'a', buffering=1)\n"
     "class Counting(SMTP):\n"
     "    count = 0\n"
@@ -64,9 +70,16 @@ static const char SINK_PY[] =
     "            'subject': str(m['Subject']), 'peer': list(session.peer),\n"
     "            'size': len(envelope.content), 'body': m.get_content()}) + '\\n')\n"
     "        server.count += 1\n"
+    "        if drop and server.count == drop:\n"
+    "            server.transport.abort()\n"
     "        if every and server.count % every == 0:\n"
     "            asyncio.get_event_loop().call_soon(server.transport.close)\n"
     "        return '250 OK'\n"
+    "if os.environ.get('PIPELINING'):\n"
+    "    async def handle_EHLO(self, server, session, envelope, hostname, responses):\n"
+    "        session.host_name = hostname\n"
+    "        return responses[:-1] + ['250-PIPELINING', responses[-1]]\n"
+    "    Sink.handle_EHLO = handle_EHLO\n"
     "class C(Controller):\n"
     "    def factory(self):\n"
     "        return Counting(self.handler, **self.SMTP_kwargs)\n"
@@ -91,6 +104,67 @@ static const char SINK_PY[] =
 static const char MUTE_PY[] = "import socket, sys, time\n"
                               "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1])))\n"
                               "s.listen(64); time.sleep(120)\n";
+
+/* A strict SMTP server on raw sockets, one thread per connection, that offers no PIPELINING
+ * and logs as "pipelined" every command that arrived before the reply to the one before
+ * (bytes already waiting behind a command line). It refuses RCPT for reject550@, answers 502
+ * to EHLO with NO_EHLO=1 (the client must fall back to HELO), and with DROP_AT=k closes the
+ * connection after the k-th message's final dot without answering it. Each message is logged
+ * with its recipient and its content, un-dot-stuffed as RFC 5321 4.5.2 says. */
+static const char STRICT_PY[] =
+    "import json, os, socket, sys, threading\n"
+    "port, path = int(sys.argv[1]), sys.argv[2]\n"
+    "out = open(path, 'a', buffering=1)\n"
+    "no_ehlo = os.environ.get('NO_EHLO'); drop_at = int(os.environ.get('DROP_AT', '0'))\n"
+    "lock = threading.Lock(); count = [0]\n"
+    "def log(o):\n"
+    "    with lock: out.write(json.dumps(o) + '\\n')\n"
+    "def serve(c):\n"
+    "    buf = b''; rcpt = []; data = None\n"
+    "    def line():\n"
+    "        nonlocal buf\n"
+    "        while b'\\r\\n' not in buf:\n"
+    "            k = c.recv(65536)\n"
+    "            if not k: return None\n"
+    "            buf += k\n"
+    "        l, buf = buf.split(b'\\r\\n', 1)\n"
+    "        return l\n"
+    "    c.sendall(b'220 strict ESMTP\\r\\n')\n"
+    "    while True:\n"
+    "        l = line()\n"
+    "        if l is None: return\n"
+    "        if data is not None:\n"
+    "            if l == b'.':\n"
+    "                with lock: count[0] += 1; k = count[0]\n"
+    "                log({'to': rcpt, 'body': b''.join(x + b'\\r\\n' for x in data).decode()})\n"
+    "                data = None; rcpt = []\n"
+    "                if k == drop_at: c.close(); return\n"
+    "                c.sendall(b'250 2.0.0 queued\\r\\n')\n"
+    "            else: data.append(l[1:] if l.startswith(b'.') else l)\n"
+    "            continue\n"
+    "        if buf: log({'pipelined': l.decode(errors='replace')})\n"
+    "        v = l[:4].upper()\n"
+    "        if v == b'EHLO': r = b'502 5.5.2 no EHLO here' if no_ehlo else b'250-strict\\r\\n250 "
+    "8BITMIME'\n"
+    "        elif v == b'HELO': r = b'250 strict'\n"
+    "        elif v == b'MAIL': rcpt = []; r = b'250 2.1.0 Ok'\n"
+    "        elif v == b'RCPT':\n"
+    "            a = l[9:-1].decode()\n"
+    "            if a.startswith('reject550'): r = ('550 5.1.1 <%s>: Recipient address rejected' % "
+    "a).encode()\n"
+    "            else: rcpt.append(a); r = b'250 2.1.5 Ok'\n"
+    "        elif v == b'DATA':\n"
+    "            if rcpt: data = []; r = b'354 End data with <CR><LF>.<CR><LF>'\n"
+    "            else: r = b'554 5.5.1 Error: no valid recipients'\n"
+    "        elif v == b'RSET': rcpt = []; r = b'250 2.0.0 Ok'\n"
+    "        elif v == b'QUIT': c.sendall(b'221 2.0.0 Bye\\r\\n'); c.close(); return\n"
+    "        else: r = b'502 5.5.2 Error: command not recognized'\n"
+    "        c.sendall(r + b'\\r\\n')\n"
+    "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+    "s.bind(('127.0.0.1', port)); s.listen(64)\n"
+    "while True:\n"
+    "    c, _ = s.accept()\n"
+    "    threading.Thread(target=serve, args=(c,), daemon=True).start()\n";
 
 static const char HOOK_PY[] =
     "import hashlib, hmac, json, sys, time\n"
@@ -313,24 +387,35 @@ static size_t count_ok(const struct msgs *m)
 static const char *SUBJECT_UTF8 =
     "NCSC-2019-0353 [v1.01] [H/H] Kwetsbaarheid in Citrix ADC \xe2\x80\x94 \xc3\xa9\xc3\xa9n";
 
+/* How a check talks to the aiosmtpd sink: our client with PIPELINING offered, our client
+ * without it (one command at a time), or libcurl. */
+enum mode {
+	PIPELINED,
+	LOCKSTEP,
+	LIBCURL
+};
+static const char *const MODE_NAME[] = {"pipelined", "lock-step", "libcurl"};
+
 /* n messages over conns connections: all accepted, all arrived with their Message-IDs and
  * decoded subject, over exactly conns TCP connections (closing every k: n/k connections). */
-static void check_volume(const char *dir, size_t n, int conns, int every)
+static void check_volume(const char *dir, size_t n, int conns, int every, enum mode mode)
 {
-	char path[512], cpath[600], url[64], what[256];
+	char path[512], cpath[600], url[64], what[320];
 	int port = free_port();
-	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 10000, conns};
+	struct smtp_conf c = {url,   "advies@csirt.example", NULL, NULL, 10000,
+	                      conns, mode == LIBCURL};
 	struct msgs m;
 	struct err e = {0};
 	double t0, dt;
 	size_t seen = 0, want_conns;
 	int subj_ok = 1;
 
-	snprintf(path, sizeof(path), "%s/sink-%zu-%d-%d.jsonl", dir, n, conns, every);
+	snprintf(path, sizeof(path), "%s/sink-%zu-%d-%d-%d.jsonl", dir, n, conns, every, (int)mode);
 	snprintf(cpath, sizeof(cpath), "%s.conn", path);
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
-	char env[32];
-	snprintf(env, sizeof(env), "CLOSE_EVERY=%d", every);
+	char env[64];
+	snprintf(env, sizeof(env), "CLOSE_EVERY=%d%s", every,
+	         mode == PIPELINED ? " PIPELINING=1" : "");
 	pid_t pid = start_py(SINK_PY, port, path, "", env);
 	make_msgs(&m, n, 3000, SUBJECT_UTF8, NULL);
 	t0 = now_s();
@@ -362,19 +447,20 @@ static void check_volume(const char *dir, size_t n, int conns, int every)
 	size_t nconn = count_lines(cpath);
 	want_conns = every > 0 ? (n + (size_t)every - 1) / (size_t)every : (size_t)conns;
 	snprintf(what, sizeof(what),
-	         "smtp: %zu messages over %d connection(s)%s: %zu accepted, %zu arrived with their "
-	         "Message-IDs, %zu TCP connections (want %zu); %.2f s, %.0f msg/s",
-	         n, conns, every ? " (server closes every few)" : "", count_ok(&m), seen, nconn,
-	         want_conns, dt, (double)n / dt);
-	check(rc == 0 && count_ok(&m) == n && seen == n && nconn == want_conns, what);
+	         "smtp %s: %zu messages over %d connection(s)%s: %zu accepted, %zu arrived once "
+	         "with their Message-IDs, %zu TCP connections (want %zu); %.2f s, %.0f msg/s",
+	         MODE_NAME[mode], n, conns, every ? " (server closes after every few)" : "",
+	         count_ok(&m), seen, nconn, want_conns, dt, (double)n / dt);
+	check(rc == 0 && count_ok(&m) == n && seen == n && json_array_size(log) == n &&
+	          nconn == want_conns,
+	      what);
 	check(subj_ok && json_array_size(log) == n,
 	      "smtp: the sink decodes the RFC 2047 subject back to the UTF-8 original");
-	if (count_ok(&m) != n)
-		for (size_t i = 0; i < n; i++)
-			if (m.items[i].result != 0) {
-				printf("      first failure: %s\n", m.items[i].error);
-				break;
-			}
+	for (size_t i = 0, shown = 0; i < n && shown < 5; i++)
+		if (m.items[i].result != 0) {
+			printf("      failure %zu: %s\n", i, m.items[i].error);
+			shown++;
+		}
 	free(got);
 	json_decref(log);
 	free_msgs(&m);
@@ -396,17 +482,24 @@ static const char *rcpt_mixed(size_t i)
 	}
 }
 
-static void check_rejections(const char *dir)
+/* "smtp MODE: what" in buf, for a check's name. */
+static const char *named(char *buf, size_t sz, enum mode mode, const char *what)
 {
-	char path[512], url[64], what[1024];
+	snprintf(buf, sz, "smtp %s: %s", MODE_NAME[mode], what);
+	return buf;
+}
+
+static void check_rejections(const char *dir, enum mode mode)
+{
+	char path[512], url[64], what[1024], name[300];
 	int port = free_port();
-	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 10000, 2};
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 10000, 2, mode == LIBCURL};
 	struct msgs m;
 	struct err e = {0};
 
-	snprintf(path, sizeof(path), "%s/sink-reject.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/sink-reject-%d.jsonl", dir, (int)mode);
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
-	pid_t pid = start_py(SINK_PY, port, path, "", NULL);
+	pid_t pid = start_py(SINK_PY, port, path, "", mode == PIPELINED ? "PIPELINING=1" : NULL);
 	make_msgs(&m, 10, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", rcpt_mixed);
 	int rc = smtp_send_batch(&c, m.items, m.n, &e);
 	usleep(300000);
@@ -416,26 +509,29 @@ static void check_rejections(const char *dir)
 		if (m.items[i].result != 0)
 			printf("      item %zu (%s): %d %s\n", i, m.rcpt[i], m.items[i].result,
 			       m.items[i].error);
-	check(rc == 0 && m.items[2].result == ERR_IO &&
-	          strstr(m.items[2].error, "550 5.1.1 <reject550@a1.example>: Recipient address "
-	                                   "rejected") != NULL,
-	      "smtp: 550 on RCPT fails that item with the server's reply");
-	check(m.items[4].result == ERR_IO && strstr(m.items[4].error, "451 4.7.1") != NULL,
-	      "smtp: 451 on RCPT fails that item with the server's reply");
+	check(
+	    rc == 0 && m.items[2].result == ERR_IO &&
+	        strstr(m.items[2].error, "550 5.1.1 <reject550@a1.example>: Recipient address "
+	                                 "rejected") != NULL,
+	    named(name, sizeof(name), mode, "550 on RCPT fails that item with the server's reply"));
+	check(
+	    m.items[4].result == ERR_IO && strstr(m.items[4].error, "451 4.7.1") != NULL,
+	    named(name, sizeof(name), mode, "451 on RCPT fails that item with the server's reply"));
 	check(m.items[6].result == ERR_IO && strstr(m.items[6].error, "554 5.6.0") != NULL,
-	      "smtp: 554 after DATA fails that item with the server's reply");
+	      named(name, sizeof(name), mode,
+	            "554 after DATA fails that item with the server's reply"));
 	check(m.items[8].result == ERR_INPUT,
-	      "smtp: a recipient that is not an address is not sent");
-	snprintf(what, sizeof(what), "smtp: the other items are accepted and arrive (%zu of 6)",
-	         arrived);
+	      named(name, sizeof(name), mode, "a recipient that is not an address is not sent"));
+	snprintf(what, sizeof(what), "smtp %s: the other items are accepted and arrive (%zu of 6)",
+	         MODE_NAME[mode], arrived);
 	check(count_ok(&m) == 6 && arrived == 6, what);
 	free_msgs(&m);
 }
 
-static void check_refused(void)
+static void check_refused(enum mode mode)
 {
 	char url[64], what[1024];
-	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, 4};
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, 4, mode == LIBCURL};
 	struct msgs m;
 	struct err e = {0};
 	size_t with_reason = 0;
@@ -449,19 +545,20 @@ static void check_refused(void)
 	for (size_t i = 0; i < m.n; i++)
 		with_reason += m.items[i].result == ERR_IO &&
 		               strcasestr(m.items[i].error, "connection refused") != NULL;
-	snprintf(what, sizeof(what),
-	         "smtp: nothing listening: %zu of 200 fail with \"connection refused\" in %.3f s "
-	         "(first: %s; last: %s)",
-	         with_reason, dt, m.items[0].error, m.items[199].error);
+	snprintf(
+	    what, sizeof(what),
+	    "smtp %s: nothing listening: %zu of 200 fail with \"connection refused\" in %.3f s "
+	    "(first: %s; last: %s)",
+	    MODE_NAME[mode], with_reason, dt, m.items[0].error, m.items[199].error);
 	check(rc == 0 && with_reason == 200 && dt < 2, what);
 	free_msgs(&m);
 }
 
-static void check_timeout(void)
+static void check_timeout(enum mode mode)
 {
 	char url[64], what[1024];
 	int port = free_port();
-	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 500, 1};
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 500, 1, mode == LIBCURL};
 	struct msgs m;
 	struct err e = {0};
 	double t0, dt;
@@ -474,20 +571,21 @@ static void check_timeout(void)
 	dt = now_s() - t0;
 	stop_py(pid);
 	snprintf(what, sizeof(what),
-	         "smtp: a server that never greets: every item fails in %.2f s (%s | %s)", dt,
-	         m.items[0].error, m.items[2].error);
+	         "smtp %s: a server that never greets: every item fails in %.2f s (%s | %s)",
+	         MODE_NAME[mode], dt, m.items[0].error, m.items[2].error);
 	check(rc == 0 && count_ok(&m) == 0 && strcasestr(m.items[0].error, "timed out") != NULL &&
 	          dt < 2,
 	      what);
 	free_msgs(&m);
 }
 
-/* Lines that are only a dot, or start with one, arrive as they were (libcurl dot-stuffs). */
-static void check_dots(const char *dir)
+/* Lines that are only a dot, or start with one, arrive as they were (both clients
+ * dot-stuff). */
+static void check_dots(const char *dir, enum mode mode)
 {
 	char path[512], url[64], what[1024];
 	int port = free_port();
-	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, 1};
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, 1, mode == LIBCURL};
 	struct smtp_item it = {.rcpt = "ciso@a1.example"};
 	struct mail_fields f = {.from = "advies@csirt.example",
 	                        .to = "ciso@a1.example",
@@ -498,9 +596,9 @@ static void check_dots(const char *dir)
 	struct buf b;
 	struct err e = {0};
 
-	snprintf(path, sizeof(path), "%s/sink-dots.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/sink-dots-%d.jsonl", dir, (int)mode);
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
-	pid_t pid = start_py(SINK_PY, port, path, "", NULL);
+	pid_t pid = start_py(SINK_PY, port, path, "", mode == PIPELINED ? "PIPELINING=1" : NULL);
 	buf_init(&b, 1 << 16);
 	mail_compose(&f, &b, &e);
 	it.data = buf_str(&b);
@@ -510,13 +608,168 @@ static void check_dots(const char *dir)
 	stop_py(pid);
 	json_t *log = read_jsonl(path);
 	const char *body = json_string_value(json_object_get(json_array_get(log, 0), "body"));
-	snprintf(what, sizeof(what), "smtp: lines of dots arrive unchanged (%d, got '%s')", rc,
-	         body ? body : "(nothing)");
+	snprintf(what, sizeof(what), "smtp %s: lines of dots arrive unchanged (%d, got '%s')",
+	         MODE_NAME[mode], rc, body ? body : "(nothing)");
 	check(rc == 0 && it.result == 0 && body &&
 	          strcmp(body, ".\r\n..\r\n.begin\r\nmidden\r\n.\r\n") == 0,
 	      what);
 	json_decref(log);
 	buf_free(&b);
+}
+
+/* Messages whose connection breaks: with DROP_AT=4 the sink takes the 4th message of each
+ * connection and drops the connection without answering it. Every message the server did not
+ * acknowledge is sent again over a new connection (with PIPELINING the next one's commands
+ * were on the way too): all 10 are accepted, none is lost, and the three that were taken but
+ * not acknowledged (the 4th, 7th and 10th) arrive twice, with their own Message-ID. */
+static void check_drop(const char *dir, enum mode mode)
+{
+	char path[512], url[64], what[1024], env[64];
+	int port = free_port();
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, 1, 0};
+	struct msgs m;
+	struct err e = {0};
+
+	snprintf(path, sizeof(path), "%s/sink-drop-%d.jsonl", dir, (int)mode);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	snprintf(env, sizeof(env), "DROP_AT=4%s", mode == PIPELINED ? " PIPELINING=1" : "");
+	pid_t pid = start_py(SINK_PY, port, path, "", env);
+	make_msgs(&m, 10, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", NULL);
+	int rc = smtp_send_batch(&c, m.items, m.n, &e);
+	usleep(300000);
+	stop_py(pid);
+	json_t *log = read_jsonl(path);
+	char times[16] = "";
+	for (size_t i = 0; i < m.n; i++) {
+		size_t k = 0;
+		for (size_t j = 0; j < json_array_size(log); j++)
+			k += strcmp(
+			         json_string_value(json_object_get(json_array_get(log, j), "mid")),
+			         m.mid[i]) == 0;
+		times[i] = (char)('0' + (k > 9 ? 9 : k));
+	}
+	snprintf(what, sizeof(what),
+	         "smtp %s: the server drops the connection before acknowledging every 4th "
+	         "message: %zu of 10 accepted, arrivals per message %s (want 1112112112)",
+	         MODE_NAME[mode], count_ok(&m), times);
+	check(rc == 0 && count_ok(&m) == 10 && strcmp(times, "1112112112") == 0, what);
+	json_decref(log);
+	free_msgs(&m);
+}
+
+/* A server that offers no PIPELINING gets one command at a time (it logs any that came early),
+ * refusals included; one that refuses EHLO gets HELO. Its own un-dot-stuffing gives back the
+ * lines of dots as they were. */
+static void check_strict(const char *dir)
+{
+	char path[512], url[64], what[1024];
+	int port = free_port();
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, 2, 0};
+	struct msgs m;
+	struct err e = {0};
+
+	snprintf(path, sizeof(path), "%s/strict.jsonl", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	pid_t pid = start_py(STRICT_PY, port, path, "", NULL);
+	make_msgs(&m, 40, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", rcpt_mixed);
+	int rc = smtp_send_batch(&c, m.items, m.n, &e);
+	usleep(200000);
+	stop_py(pid);
+	json_t *log = read_jsonl(path);
+	size_t early = 0, msgs = 0;
+	for (size_t j = 0; j < json_array_size(log); j++) {
+		json_t *o = json_array_get(log, j);
+		if (json_object_get(o, "pipelined"))
+			early++;
+		else
+			msgs++;
+	}
+	/* rcpt_mixed: 2 reject550 (refused), 4 defer451 and 6 datafail (this server takes
+	 * them), 8 not an address */
+	snprintf(what, sizeof(what),
+	         "smtp: a server without PIPELINING gets one command at a time (%zu sent early); "
+	         "the refused recipient fails (%s), the other 38 of 40 arrive (%zu, %zu accepted)",
+	         early, m.items[2].error, msgs, count_ok(&m));
+	check(rc == 0 && early == 0 && msgs == 38 && count_ok(&m) == 38 &&
+	          m.items[2].result == ERR_IO && strstr(m.items[2].error, "550 5.1.1") != NULL &&
+	          m.items[8].result == ERR_INPUT,
+	      what);
+	json_decref(log);
+	free_msgs(&m);
+
+	/* EHLO refused: HELO; and dots */
+	port = free_port();
+	snprintf(path, sizeof(path), "%s/strict-helo.jsonl", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	pid = start_py(STRICT_PY, port, path, "", "NO_EHLO=1");
+	struct smtp_item it = {.rcpt = "ciso@a1.example"};
+	struct mail_fields f = {.from = "advies@csirt.example",
+	                        .to = "ciso@a1.example",
+	                        .subject = "dots",
+	                        .date = 1577189100,
+	                        .message_id = "<dots@csirt.example>",
+	                        .body = ".\n..\n.begin\nmidden\n."};
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	mail_compose(&f, &b, &e);
+	it.data = buf_str(&b);
+	it.len = b.len;
+	rc = smtp_send_batch(&c, &it, 1, &e);
+	usleep(200000);
+	stop_py(pid);
+	log = read_jsonl(path);
+	const char *body = json_string_value(json_object_get(json_array_get(log, 0), "body"));
+	const char *tail = body ? strstr(body, "\r\n\r\n") : NULL;
+	snprintf(what, sizeof(what),
+	         "smtp: EHLO refused: HELO, and the body arrives with its dots (%d %s, got '%s')",
+	         it.result, it.error, tail ? tail + 4 : "(nothing)");
+	check(rc == 0 && it.result == 0 && json_array_size(log) == 1 && tail &&
+	          strcmp(tail + 4, ".\r\n..\r\n.begin\r\nmidden\r\n.\r\n") == 0,
+	      what);
+	json_decref(log);
+	buf_free(&b);
+}
+
+/* One client for several batches keeps its connections: three batches of 20 over 2
+ * connections are 2 TCP connections; a server that closes a connection while it is idle
+ * between batches (after every 20 messages) costs only a new one. */
+static void check_persistent(const char *dir)
+{
+	for (int every = 0; every <= 20; every += 20) {
+		char path[512], cpath[600], url[64], what[1024], env[64];
+		int port = free_port(), conns = every ? 1 : 2;
+		struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 5000, conns, 0};
+		struct smtp_client *cl = NULL;
+		struct msgs m;
+		struct err e = {0};
+		size_t ok = 0;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/sink-persist-%d.jsonl", dir, every);
+		snprintf(cpath, sizeof(cpath), "%s.conn", path);
+		snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+		snprintf(env, sizeof(env), "PIPELINING=1 CLOSE_EVERY=%d", every);
+		pid_t pid = start_py(SINK_PY, port, path, "", env);
+		make_msgs(&m, 20, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", NULL);
+		rc = smtp_client_open(&c, &cl, &e);
+		for (int k = 0; k < 3 && rc == 0; k++) {
+			rc = smtp_client_send(cl, m.items, m.n, &e);
+			ok += count_ok(&m);
+			usleep(100000); /* idle: the server's close arrives meanwhile */
+		}
+		smtp_client_close(cl);
+		usleep(200000);
+		stop_py(pid);
+		size_t arrived = count_lines(path), nconn = count_lines(cpath);
+		snprintf(what, sizeof(what),
+		         "smtp: one client, 3 batches of 20 over %d connection(s)%s: %zu accepted, "
+		         "%zu arrived, %zu TCP connections (want %d) (%.200s)",
+		         conns, every ? ", closed by the server after each batch" : "", ok, arrived,
+		         nconn, every ? 3 : 2, rc ? e.msg : m.items[0].error);
+		check(rc == 0 && ok == 60 && arrived == 60 && nconn == (size_t)(every ? 3 : 2),
+		      what);
+		free_msgs(&m);
+	}
 }
 
 /* AUTH: the right password delivers; a wrong one fails every connection before MAIL FROM,
@@ -525,7 +778,7 @@ static void check_auth(const char *dir)
 {
 	char path[512], url[64], what[1024];
 	int port = free_port();
-	struct smtp_conf c = {url, "advies@csirt.example", "baken", "s3cret", 5000, 2};
+	struct smtp_conf c = {url, "advies@csirt.example", "baken", "s3cret", 5000, 2, 0};
 	struct msgs m;
 	struct err e = {0};
 
@@ -558,7 +811,7 @@ static void check_starttls(const char *dir)
 {
 	char path[512], url[64], what[1024], cmd[1024], env[1200];
 	int port = free_port();
-	struct smtp_conf c = {url, "advies@csirt.example", "baken", "s3cret", 5000, 1};
+	struct smtp_conf c = {url, "advies@csirt.example", "baken", "s3cret", 5000, 1, 0};
 	struct msgs m;
 	struct err e = {0};
 
@@ -676,7 +929,7 @@ static void check_webhooks(const char *dir)
 static int bench(const char *host, const char *port, long n, int conns, long size)
 {
 	char url[256];
-	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 30000, conns};
+	struct smtp_conf c = {url, "advies@csirt.example", NULL, NULL, 30000, conns, 0};
 	struct msgs m;
 	struct err e = {0};
 	double t0, dt, tc;
@@ -721,13 +974,26 @@ int main(int argc, char **argv)
 	}
 	snprintf(pylog, sizeof(pylog), "%s/servers.log", dir);
 	printf("servers' files and log in %s\n", dir);
-	check_volume(dir, 1000, 1, 0);
-	check_volume(dir, 1000, 4, 0);
-	check_volume(dir, 30, 1, 3);
-	check_rejections(dir);
-	check_refused();
-	check_timeout();
-	check_dots(dir);
+	check_volume(dir, 1000, 1, 0, PIPELINED);
+	check_volume(dir, 1000, 4, 0, PIPELINED);
+	check_volume(dir, 30, 1, 3, PIPELINED);
+	check_volume(dir, 300, 2, 0, LOCKSTEP);
+	check_volume(dir, 30, 1, 3, LOCKSTEP);
+	check_volume(dir, 300, 2, 0, LIBCURL);
+	check_volume(dir, 30, 1, 3, LIBCURL);
+	check_rejections(dir, PIPELINED);
+	check_rejections(dir, LOCKSTEP);
+	check_rejections(dir, LIBCURL);
+	check_drop(dir, PIPELINED);
+	check_drop(dir, LOCKSTEP);
+	check_strict(dir);
+	check_persistent(dir);
+	check_refused(PIPELINED);
+	check_refused(LIBCURL);
+	check_timeout(PIPELINED);
+	check_timeout(LIBCURL);
+	check_dots(dir, PIPELINED);
+	check_dots(dir, LIBCURL);
 	check_auth(dir);
 	check_starttls(dir);
 	check_webhooks(dir);

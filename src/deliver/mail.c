@@ -7,6 +7,8 @@
  * identifying prefix readable to tools that do not decode RFC 2047. */
 #include "deliver/mail.h"
 
+#include "core/xalloc.h"
+
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -58,13 +60,30 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* The length of the run of ASCII bytes at the start of s[0..n), eight bytes at a time (a
+ * message body is read three times per mail: this is most of composing one). */
+static size_t ascii_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
+}
+
 static int utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (size_t i = 0; i < n;) {
 		if (p[i] < 0x80) {
-			i++;
+			i += ascii_run(s + i, n - i);
 			continue;
 		}
 		size_t k = utf8_seq(p + i, n - i);
@@ -77,10 +96,7 @@ static int utf8_valid(const char *s, size_t n)
 
 static int is_ascii(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
+	return ascii_run(s, n) == n;
 }
 
 /* A header value may hold no control character but HTAB (CR and LF above all: a value with
@@ -420,17 +436,17 @@ static int add_date(struct buf *out, int64_t t, struct err *e)
 /* Line lengths of the body, with LF, CRLF and a lone CR each ending a line. */
 static size_t body_max_line(const char *b)
 {
-	size_t max = 0, cur = 0;
+	size_t max = 0;
 
-	for (const char *p = b; *p; p++) {
-		if (*p == '\r' || *p == '\n') {
-			if (*p == '\r' && p[1] == '\n')
-				p++;
-			cur = 0;
-			continue;
-		}
-		if (++cur > max)
-			max = cur;
+	for (const char *p = b; *p;) {
+		size_t n = strcspn(p, "\r\n");
+		if (n > max)
+			max = n;
+		p += n;
+		if (*p == '\r' && p[1] == '\n')
+			p += 2;
+		else if (*p)
+			p++;
 	}
 	return max;
 }
@@ -440,6 +456,29 @@ static int add_body_plain(struct buf *out, const char *b)
 {
 	const char *p = b;
 	int rc = 0;
+
+	if (strchr(b, '\r') == NULL) { /* LF only, the usual: converted in one go */
+		size_t blen = strlen(b), lf = 0, n;
+		const char *end = b + blen, *q;
+		char *tmp, *o;
+
+		for (q = b; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+			lf++;
+		n = blen + lf + (blen > 0 && end[-1] != '\n' ? 2 : 0);
+		o = tmp = xmalloc(n + 1);
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			memcpy(o, p, k);
+			o += k;
+			*o++ = '\r';
+			*o++ = '\n';
+			p += k + 1;
+		}
+		rc = buf_add(out, tmp, n);
+		free(tmp);
+		return rc;
+	}
 
 	while (*p && rc == 0) {
 		size_t n = strcspn(p, "\r\n");
@@ -538,7 +577,8 @@ int mail_compose(const struct mail_fields *f, struct buf *out, struct err *e)
 			return rc;
 	}
 	blen = strlen(f->body);
-	if (!utf8_valid(f->body, blen))
+	ascii = is_ascii(f->body, blen);
+	if (!ascii && !utf8_valid(f->body, blen))
 		return err_set(e, ERR_INPUT, "mail: the body is not valid UTF-8");
 
 	if ((rc = add_date(out, f->date, e)) != 0)
@@ -564,7 +604,6 @@ int mail_compose(const struct mail_fields *f, struct buf *out, struct err *e)
 			return rc;
 	}
 
-	ascii = is_ascii(f->body, blen);
 	maxline = body_max_line(f->body);
 	if (maxline <= LINE_MAX_ && ascii)
 		cte = "7bit";

@@ -1,4 +1,5 @@
-/* smtp.c: a batch of messages over a few SMTP connections, with libcurl's multi interface.
+/* smtp.c: a batch of messages over a few SMTP connections: smtp_pipe.c for plain smtp://
+ * without a user, else libcurl's multi interface (below).
  *
  * Each of the c->connections slots owns one easy handle. A slot sends one item, and when it
  * is done takes the next waiting one; the multi handle's connection cache hands the open
@@ -13,6 +14,7 @@
 #include "deliver/smtp.h"
 
 #include "core/xalloc.h"
+#include "deliver/smtp_pipe.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -265,15 +267,107 @@ static int run(CURLM *m, struct slot *slots, size_t nslots, struct smtp_item *it
 	return 0;
 }
 
-int smtp_send_batch(const struct smtp_conf *c, struct smtp_item *items, size_t n, struct err *e)
-{
-	struct slot *slots = NULL;
-	CURLM *m = NULL;
-	char last_error[sizeof(items[0].error)] = "every connection failed";
-	long timeout = c->timeout_ms > 0 ? c->timeout_ms : 30000;
+/* libcurl's side of a client: the multi handle (its connection cache keeps the connections
+ * open between batches) and one slot per connection. */
+struct curl_pool {
+	CURLM *m;
+	struct slot *slots;
 	size_t nslots;
-	int rc = 0;
+};
 
+struct smtp_client {
+	struct smtp_pipe *pipe; /* plain smtp:// without a user */
+	struct curl_pool *curl; /* everything else */
+	char *url, *from, *user, *password;
+};
+
+static void curl_pool_free(struct curl_pool *cp)
+{
+	if (cp == NULL)
+		return;
+	for (size_t i = 0; i < cp->nslots; i++) {
+		if (cp->slots[i].h) {
+			if (cp->m)
+				curl_multi_remove_handle(cp->m, cp->slots[i].h);
+			curl_easy_cleanup(cp->slots[i].h);
+		}
+		curl_slist_free_all(cp->slots[i].rcpt);
+	}
+	if (cp->m)
+		curl_multi_cleanup(cp->m);
+	free(cp->slots);
+	free(cp);
+	curl_global_cleanup();
+}
+
+static int curl_pool_open(const struct smtp_conf *c, struct curl_pool **out, struct err *e)
+{
+	struct curl_pool *cp;
+	long timeout = c->timeout_ms > 0 ? c->timeout_ms : 30000;
+
+	*out = NULL;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return err_set(e, ERR_IO, "smtp: libcurl cannot be initialised");
+	cp = xcalloc(1, sizeof(*cp));
+	cp->nslots = (size_t)c->connections;
+	cp->slots = xcalloc(cp->nslots, sizeof(*cp->slots));
+	cp->m = curl_multi_init();
+	if (cp->m == NULL) {
+		curl_pool_free(cp);
+		return err_set(e, ERR_IO, "smtp: libcurl cannot be initialised");
+	}
+	curl_multi_setopt(cp->m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cp->nslots);
+	curl_multi_setopt(cp->m, CURLMOPT_MAXCONNECTS, (long)cp->nslots);
+	for (size_t i = 0; i < cp->nslots; i++) {
+		cp->slots[i].h = curl_easy_init();
+		if (cp->slots[i].h == NULL) {
+			curl_pool_free(cp);
+			return err_set(e, ERR_IO, "smtp: libcurl cannot be initialised");
+		}
+		slot_setup(&cp->slots[i], c, timeout);
+	}
+	*out = cp;
+	return 0;
+}
+
+static int curl_pool_send(struct curl_pool *cp, struct smtp_item *items, size_t n, struct err *e)
+{
+	char last_error[sizeof(items[0].error)] = "every connection failed";
+	size_t nslots = cp->nslots < n ? cp->nslots : n;
+
+	for (size_t i = 0; i < cp->nslots; i++) {
+		cp->slots[i].retired = 0;
+		cp->slots[i].item = NULL;
+	}
+	/* from here every item gets a result: an item that is never started says why */
+	for (size_t i = 0; i < n; i++) {
+		items[i].result = ERR_IO;
+		items[i].error[0] = '\0';
+	}
+	if (run(cp->m, cp->slots, nslots, items, n, last_error, sizeof(last_error), e) != 0) {
+		/* libcurl failed us mid-way: what was in flight may or may not have arrived */
+		for (size_t i = 0; i < nslots; i++)
+			if (cp->slots[i].item != NULL) {
+				snprintf(cp->slots[i].item->error, sizeof(cp->slots[i].item->error),
+				         "interrupted: %.200s", e ? e->msg : "libcurl failed");
+				curl_multi_remove_handle(cp->m, cp->slots[i].h);
+				cp->slots[i].item = NULL;
+			}
+		snprintf(last_error, sizeof(last_error), "%.250s", e ? e->msg : "libcurl failed");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (items[i].result != 0 && items[i].error[0] == '\0')
+			snprintf(items[i].error, sizeof(items[i].error), "not tried: %.240s",
+			         last_error);
+	return 0;
+}
+
+int smtp_client_open(const struct smtp_conf *c, struct smtp_client **out, struct err *e)
+{
+	struct smtp_client *cl;
+	int rc;
+
+	*out = NULL;
 	if (c->url == NULL ||
 	    (strncasecmp(c->url, "smtp://", 7) != 0 && strncasecmp(c->url, "smtps://", 8) != 0))
 		return err_set(e, ERR_INPUT, "smtp: URL '%.200s' is not smtp:// or smtps://",
@@ -284,57 +378,61 @@ int smtp_send_batch(const struct smtp_conf *c, struct smtp_item *items, size_t n
 	if (c->connections < 1 || c->connections > CONNECTIONS_MAX)
 		return err_set(e, ERR_INPUT, "smtp: %d connections (want 1..%d)", c->connections,
 		               CONNECTIONS_MAX);
+	cl = xcalloc(1, sizeof(*cl));
+	/* libcurl's options point at these: they must live as long as the client */
+	cl->url = xstrdup(c->url);
+	cl->from = xstrdup(c->from);
+	cl->user = c->user ? xstrdup(c->user) : NULL;
+	cl->password = c->password ? xstrdup(c->password) : NULL;
+	struct smtp_conf own = *c;
+	own.url = cl->url;
+	own.from = cl->from;
+	own.user = cl->user;
+	own.password = cl->password;
+	if (!c->use_curl && smtp_pipe_handles(&own))
+		rc = smtp_pipe_open(&own, &cl->pipe, e);
+	else
+		rc = curl_pool_open(&own, &cl->curl, e);
+	if (rc != 0) {
+		smtp_client_close(cl);
+		return rc;
+	}
+	*out = cl;
+	return 0;
+}
+
+int smtp_client_send(struct smtp_client *cl, struct smtp_item *items, size_t n, struct err *e)
+{
 	if (n == 0)
 		return 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return err_set(e, ERR_IO, "smtp: libcurl cannot be initialised");
+	return cl->pipe ? smtp_pipe_send(cl->pipe, items, n, e)
+	                : curl_pool_send(cl->curl, items, n, e);
+}
 
-	nslots = (size_t)c->connections < n ? (size_t)c->connections : n;
-	slots = xcalloc(nslots, sizeof(*slots));
-	m = curl_multi_init();
-	if (m == NULL) {
-		rc = err_set(e, ERR_IO, "smtp: libcurl cannot be initialised");
-		goto out;
+void smtp_client_close(struct smtp_client *cl)
+{
+	if (cl == NULL)
+		return;
+	smtp_pipe_close(cl->pipe);
+	curl_pool_free(cl->curl);
+	free(cl->url);
+	free(cl->from);
+	free(cl->user);
+	if (cl->password) {
+		memset(cl->password, 0, strlen(cl->password));
+		free(cl->password);
 	}
-	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)nslots);
-	curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)nslots);
-	for (size_t i = 0; i < nslots; i++) {
-		slots[i].h = curl_easy_init();
-		if (slots[i].h == NULL) {
-			rc = err_set(e, ERR_IO, "smtp: libcurl cannot be initialised");
-			goto out;
-		}
-		slot_setup(&slots[i], c, timeout);
-	}
-	/* from here every item gets a result: an item that is never started says why */
-	for (size_t i = 0; i < n; i++) {
-		items[i].result = ERR_IO;
-		items[i].error[0] = '\0';
-	}
-	if (run(m, slots, nslots, items, n, last_error, sizeof(last_error), e) != 0) {
-		/* libcurl failed us mid-way: what was in flight may or may not have arrived */
-		for (size_t i = 0; i < nslots; i++)
-			if (slots[i].item != NULL)
-				snprintf(slots[i].item->error, sizeof(slots[i].item->error),
-				         "interrupted: %.200s", e ? e->msg : "libcurl failed");
-		snprintf(last_error, sizeof(last_error), "%.250s", e ? e->msg : "libcurl failed");
-	}
-	for (size_t i = 0; i < n; i++)
-		if (items[i].result != 0 && items[i].error[0] == '\0')
-			snprintf(items[i].error, sizeof(items[i].error), "not tried: %.240s",
-			         last_error);
-out:
-	for (size_t i = 0; i < nslots; i++) {
-		if (slots[i].h) {
-			if (m)
-				curl_multi_remove_handle(m, slots[i].h);
-			curl_easy_cleanup(slots[i].h);
-		}
-		curl_slist_free_all(slots[i].rcpt);
-	}
-	if (m)
-		curl_multi_cleanup(m);
-	free(slots);
-	curl_global_cleanup();
+	free(cl);
+}
+
+int smtp_send_batch(const struct smtp_conf *c, struct smtp_item *items, size_t n, struct err *e)
+{
+	struct smtp_client *cl;
+	int rc;
+
+	if ((rc = smtp_client_open(c, &cl, e)) != 0)
+		return rc;
+	rc = smtp_client_send(cl, items, n, e);
+	smtp_client_close(cl);
 	return rc;
 }

@@ -9,6 +9,8 @@
 #include "model/config.h"
 
 #include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,15 +29,40 @@ void alert_subject(const char *id, int num, const char *tlp, const char *likelih
 	         level_letter(l), level_letter(i), title);
 }
 
+/* The alert id in a Message-ID of ours, "<baken.ID.TIME@host>"; 0 when it is not one. */
+static int64_t alert_id_of_message_id(const char *mid)
+{
+	static const char prefix[] = "<baken.";
+	int64_t id = 0;
+	const char *p;
+
+	if (strncmp(mid, prefix, sizeof(prefix) - 1) != 0)
+		return 0;
+	for (p = mid + sizeof(prefix) - 1; *p >= '0' && *p <= '9'; p++) {
+		if (id > (INT64_MAX - 9) / 10)
+			return 0;
+		id = id * 10 + (*p - '0');
+	}
+	return *p == '.' ? id : 0;
+}
+
 void alert_ack_token_of(const char *secret, const char *message_id, char out[65])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;
+	int64_t id = alert_id_of_message_id(message_id);
 
 	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)message_id, strlen(message_id));
 	crypto_auth_hmacsha256_final(&st, mac);
-	sodium_bin2hex(out, 65, mac, sizeof(mac));
+	if (id > 0) {
+		/* the alert's id in 16 hex digits, then 192 bits of the MAC */
+		snprintf(out, 17, "%016llx", (unsigned long long)id);
+		sodium_bin2hex(out + 16, 49, mac, 24);
+	} else {
+		sodium_bin2hex(out, 65, mac, sizeof(mac));
+	}
+	sodium_memzero(mac, sizeof(mac));
 }
 
 static void sha256_hex(const char *s, char out[65])
@@ -103,232 +130,524 @@ static int ack_secret(struct db *db, char *out, size_t outsz, struct err *e)
 	return rc < 0 ? rc : 0;
 }
 
-/* ---- creation ---- */
+/* ---- creation ----
+ *
+ * Publishing a version to 50,000 organisations makes 100,000 alerts or more, in the one
+ * transaction of the publication. So the rows are written set-wise: every id is handed out
+ * in advance (max(id) + 1 onwards: the write lock is held, on PostgreSQL too), the Message-ID
+ * follows from the id, the acknowledgement token is derived from the Message-ID when the mail
+ * is written (nothing is stored for it), and the rows go out ALERT_BATCH at a time in one
+ * multi-row INSERT, a single round trip on PostgreSQL. The contacts are read once for all
+ * organisations when there are many. When alerts of the version may exist already (publishing
+ * again after a crash, notices), each row goes alone with ON CONFLICT DO NOTHING and counts
+ * only when it was made: the unique key still makes every alert exactly once. */
 
-struct alert_new {
-	const char *id;
-	int num;
-	const char *org, *channel, *reason, *address, *matched, *phones;
+/* rows per INSERT: 7 + 9 * 110 = 997 parameters, within SQLite's limit before 3.32 (999) */
+#define ALERT_BATCH 110
+/* all contacts are read at once when that costs less than one query per organisation: a
+ * query costs about as much as reading this many contacts */
+#define ALERT_QUERY_ROWS 32
+#define ALERT_NO_TEXT    SIZE_MAX
+
+/* A row waiting in the writer; its strings are offsets into the writer's text. */
+struct alert_row {
+	const char *channel, *reason; /* literals, or the caller's for the whole run */
+	size_t org, address, matched, phones;
 	int64_t contact;
-	const char *topic, *topic_ref, *subject, *body; /* NULL for an advisory version */
 };
 
-/* Inserts one alert unless it exists (the unique key); *made is 1 when it was new. */
-static int alert_insert(struct db *db, const struct act *act, const struct alert_new *a,
-                        const char *secret, const char *host, int *made, struct err *e)
-{
-	struct db_stmt *st;
-	char now[32], mid[256], token[65], hash[65];
-	int64_t id = 0;
-	int rc;
+struct alert_writer {
+	struct db *db;
+	const char *advisory;
+	int num;
+	const char *topic, *topic_ref, *subject, *body;
+	int64_t at;
+	char now[32], host[256];
+	int64_t next_id; /* the id of the next row made */
+	int checked;     /* alerts may exist: one row at a time, made or not */
+	size_t n;
+	struct alert_row rows[ALERT_BATCH];
+	struct buf text, sql;
+	char *full_sql; /* the statement of a full batch, made once */
+};
 
-	time_format(act->at, now, sizeof(now));
-	rc =
-	    db_prepare(db,
-	               "INSERT INTO alerts (advisory_id, num, org_id, channel, contact_id, reason,"
-	               " address, matched, phones, message_id, next_attempt_at, created_at, topic,"
-	               " topic_ref, subject, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	               " ?11, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING RETURNING id",
-	               &st, e);
-	if (rc != 0)
-		return rc;
-	/* a unique placeholder until the id is known */
-	snprintf(mid, sizeof(mid), "pending.%s.%d.%s.%s.%lld.%s.%s", a->id, a->num, a->org,
-	         a->channel, (long long)a->contact, a->topic ? a->topic : "advisory",
-	         a->topic_ref ? a->topic_ref : "");
-	db_bind_text(st, 1, a->id);
-	db_bind_int(st, 2, a->num);
-	db_bind_text(st, 3, a->org);
-	db_bind_text(st, 4, a->channel);
-	db_bind_int(st, 5, a->contact);
-	db_bind_text(st, 6, a->reason);
-	db_bind_text(st, 7, a->address);
-	db_bind_text(st, 8, a->matched);
-	db_bind_text(st, 9, a->phones);
-	db_bind_text(st, 10, mid);
-	db_bind_text(st, 11, now);
-	db_bind_text(st, 12, a->topic ? a->topic : "advisory");
-	db_bind_text(st, 13, a->topic_ref ? a->topic_ref : "");
-	db_bind_text(st, 14, a->subject);
-	db_bind_text(st, 15, a->body);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		id = db_col_int(st, 0);
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	*made = id > 0;
-	if (!*made)
-		return 0;
-	snprintf(mid, sizeof(mid), "<baken.%lld.%lld@%s>", (long long)id, (long long)act->at, host);
-	alert_ack_token_of(secret, mid, token);
-	sha256_hex(token, hash);
-	rc = db_prepare(db, "UPDATE alerts SET message_id = ?2, ack_hash = ?3 WHERE id = ?1", &st,
-	                e);
-	if (rc != 0)
-		return rc;
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, mid);
-	db_bind_text(st, 3, hash);
-	rc = db_step(st, e);
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
-/* The host part of Message-IDs: the site's host name. */
-static void site_host(struct db *db, char *out, size_t outsz)
+/* A writer for the alerts of version num of advisory, made at act->at; the next id is read. */
+static int writer_init(struct alert_writer *w, struct db *db, const struct act *act,
+                       const char *advisory, int num, struct err *e)
 {
+	int64_t max = 0;
 	char *url = config_get(db, "site.url", "http://localhost:8080");
 	const char *p = strstr(url, "://");
 	size_t n;
+	int rc;
 
+	memset(w, 0, sizeof(*w));
+	w->db = db;
+	w->advisory = advisory;
+	w->num = num;
+	w->at = act->at;
+	time_format(act->at, w->now, sizeof(w->now));
+	/* the host part of Message-IDs: the site's host name */
 	p = p ? p + 3 : url;
 	n = strcspn(p, ":/");
-	snprintf(out, outsz, "%.*s", (int)(n ? n : 9), n ? p : "localhost");
+	snprintf(w->host, sizeof(w->host), "%.*s", (int)(n ? n : 9), n ? p : "localhost");
 	free(url);
+	buf_init(&w->text, BUF_MAX_DEFAULT);
+	buf_init(&w->sql, (size_t)1 << 20);
+	/* under the write lock (db_begin): no other writer takes these ids meanwhile */
+	rc = db_query_int(db, "SELECT coalesce(max(id), 0) FROM alerts", NULL, &max, e);
+	w->next_id = max + 1;
+	return rc;
 }
 
-/* The contacts to alert for org: its own, else its parent's (and so on up). */
-static int contacts_of(struct db *db, const char *org, json_t **out, struct err *e)
+/* Frees the writer's memory (its rows must have been flushed). */
+static void writer_free(struct alert_writer *w)
+{
+	buf_free(&w->text);
+	buf_free(&w->sql);
+	free(w->full_sql);
+}
+
+/* The INSERT for n rows; with on_conflict, rows that exist already are left out. */
+static void writer_sql(struct buf *b, size_t n, int on_conflict)
+{
+	buf_reset(b);
+	buf_adds(b,
+	         "INSERT INTO alerts (advisory_id, num, topic, topic_ref, subject, body,"
+	         " next_attempt_at, created_at, id, org_id, channel, contact_id, reason, address,"
+	         " matched, phones, message_id) VALUES ");
+	for (size_t i = 0; i < n; i++) {
+		int p = 8 + 9 * (int)i;
+		buf_printf(
+		    b,
+		    "%s(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d,"
+		    " ?%d)",
+		    i ? ", " : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8);
+	}
+	if (on_conflict)
+		buf_adds(b, " ON CONFLICT DO NOTHING");
+}
+
+/* The string at offset off of the writer's text (NULL for ALERT_NO_TEXT). */
+static const char *writer_str(const struct alert_writer *w, size_t off)
+{
+	return off == ALERT_NO_TEXT ? NULL : w->text.data + off;
+}
+
+/* Inserts rows [from, from + n) of the batch, with the ids from w->next_id on; *made gets how
+ * many were new (all of them unless checked: then a row that exists is left out, and its id
+ * goes to the next row, so refused rows leave no gap). */
+static int writer_insert(struct alert_writer *w, size_t from, size_t n, int64_t *made,
+                         struct err *e)
+{
+	struct db_stmt *st;
+	const char *sql;
+	char mid[320];
+	int rc;
+
+	if (n == ALERT_BATCH && !w->checked) {
+		if (w->full_sql == NULL) {
+			writer_sql(&w->sql, ALERT_BATCH, 0);
+			w->full_sql = buf_take(&w->sql);
+		}
+		sql = w->full_sql;
+	} else {
+		writer_sql(&w->sql, n, w->checked);
+		sql = buf_str(&w->sql);
+	}
+	if ((rc = db_prepare(w->db, sql, &st, e)) != 0)
+		return rc;
+	db_bind_text(st, 1, w->advisory);
+	db_bind_int(st, 2, w->num);
+	db_bind_text(st, 3, w->topic ? w->topic : "advisory");
+	db_bind_text(st, 4, w->topic_ref ? w->topic_ref : "");
+	db_bind_text(st, 5, w->subject);
+	db_bind_text(st, 6, w->body);
+	db_bind_text(st, 7, w->now);
+	for (size_t i = 0; i < n; i++) {
+		const struct alert_row *r = &w->rows[from + i];
+		int p = 8 + 9 * (int)i;
+		int64_t id = w->next_id + (int64_t)i;
+
+		snprintf(mid, sizeof(mid), "<baken.%lld.%lld@%s>", (long long)id, (long long)w->at,
+		         w->host);
+		db_bind_int(st, p, id);
+		db_bind_text(st, p + 1, writer_str(w, r->org));
+		db_bind_text(st, p + 2, r->channel);
+		db_bind_int(st, p + 3, r->contact);
+		db_bind_text(st, p + 4, r->reason);
+		db_bind_text(st, p + 5, writer_str(w, r->address));
+		db_bind_text(st, p + 6, writer_str(w, r->matched));
+		db_bind_text(st, p + 7, writer_str(w, r->phones));
+		db_bind_text(st, p + 8, mid);
+	}
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	*made = w->checked ? db_changes(w->db) : (int64_t)n;
+	w->next_id += *made;
+	return 0;
+}
+
+/* Writes the waiting rows; *made gets how many were new. A full batch is one statement; the
+ * rest of the last one goes in pieces of 64, 32 ... 1 rows, so that only a few statements of
+ * other lengths are ever prepared (and cached). */
+static int writer_flush(struct alert_writer *w, int64_t *made, struct err *e)
+{
+	int rc = 0;
+
+	*made = 0;
+	for (size_t from = 0, k; rc == 0 && from < w->n; from += k) {
+		int64_t m = 0;
+		k = w->n - from;
+		if (w->checked)
+			k = 1;
+		else if (k < ALERT_BATCH)
+			while (k & (k - 1))
+				k &= k - 1; /* the highest power of two in it */
+		rc = writer_insert(w, from, k, &m, e);
+		*made += m;
+	}
+	w->n = 0;
+	buf_reset(&w->text);
+	return rc;
+}
+
+/* Copies s into the writer's text until the next flush; its offset, ALERT_NO_TEXT for NULL
+ * (or when the text would pass its maximum). */
+static size_t writer_keep(struct alert_writer *w, const char *s)
+{
+	size_t off = w->text.len;
+
+	if (s == NULL || buf_add(&w->text, s, strlen(s) + 1) != 0)
+		return ALERT_NO_TEXT;
+	return off;
+}
+
+/* Adds a row; *made is 1 when it will be (or was) made, 0 when it existed. */
+static int writer_add(struct alert_writer *w, const char *org, const char *channel, int64_t contact,
+                      const char *reason, const char *address, const char *matched,
+                      const char *phones, int *made, struct err *e)
+{
+	struct alert_row *r = &w->rows[w->n];
+	int64_t n = 0;
+	int rc;
+
+	r->channel = channel;
+	r->reason = reason;
+	r->contact = contact;
+	r->org = writer_keep(w, org);
+	r->address = writer_keep(w, address);
+	r->matched = writer_keep(w, matched);
+	r->phones = writer_keep(w, phones);
+	if (r->org == ALERT_NO_TEXT || (address && r->address == ALERT_NO_TEXT) ||
+	    (matched && r->matched == ALERT_NO_TEXT) || (phones && r->phones == ALERT_NO_TEXT))
+		return err_set(e, ERR_INPUT, "alerts: more text than one batch may hold");
+	w->n++;
+	*made = 1;
+	if (!w->checked && w->n < ALERT_BATCH)
+		return 0;
+	rc = writer_flush(w, &n, e);
+	if (w->checked)
+		*made = n > 0;
+	return rc;
+}
+
+/* Strings kept for the whole run, in blocks that never move (so pointers into them stay
+ * valid while more are added), freed at once. */
+struct alert_pool {
+	char **blocks;
+	size_t nblocks, used, size; /* used of size bytes of the last block */
+};
+
+#define ALERT_POOL_BLOCK ((size_t)64 << 10)
+
+/* A copy of s (NULL for NULL) that lives until alert_pool_free. */
+static const char *alert_pool_add(struct alert_pool *p, const char *s)
+{
+	size_t n;
+	char *out;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (n > p->size - p->used) {
+		/* a new block (one of its own for a string longer than a block) */
+		p->size = n > ALERT_POOL_BLOCK ? n : ALERT_POOL_BLOCK;
+		p->blocks = xreallocarray(p->blocks, p->nblocks + 1, sizeof(*p->blocks));
+		p->blocks[p->nblocks++] = xmalloc(p->size);
+		p->used = 0;
+	}
+	out = p->blocks[p->nblocks - 1] + p->used;
+	memcpy(out, s, n);
+	p->used += n;
+	return out;
+}
+
+/* Frees every string of the pool; it may be used again. */
+static void alert_pool_free(struct alert_pool *p)
+{
+	for (size_t i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	memset(p, 0, sizeof(*p));
+}
+
+/* A contact as alerting needs it. */
+struct alert_contact {
+	const char *org;
+	int64_t id;
+	const char *name, *email, *phone, *webhook;
+	int always;
+};
+
+/* Contacts: either every contact of the store, read once and sorted by (organisation, id),
+ * or those of one organisation at a time. */
+struct alert_contacts {
+	struct db *db;
+	int all;
+	struct alert_contact *v;
+	size_t n, cap;
+	struct alert_pool text;
+};
+
+static int contact_cmp(const void *pa, const void *pb)
+{
+	const struct alert_contact *a = pa, *b = pb;
+	int c = strcmp(a->org, b->org);
+
+	return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
+/* Reads the contacts of org (all of them when org is NULL) into c. */
+static int contacts_read(struct alert_contacts *c, const char *org, struct err *e)
+{
+	static const char *const sql[] = {
+	    "SELECT org_id, id, name, email, phone, always_on, webhook_url FROM contacts",
+	    "SELECT org_id, id, name, email, phone, always_on, webhook_url FROM contacts"
+	    " WHERE org_id = ?1 ORDER BY id",
+	};
+	struct db_stmt *st;
+	int rc;
+
+	c->n = 0;
+	alert_pool_free(&c->text);
+	if ((rc = db_prepare(c->db, sql[org != NULL], &st, e)) != 0)
+		return rc;
+	if (org)
+		db_bind_text(st, 1, org);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		struct alert_contact *k;
+		if (c->n == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 64;
+			c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
+		}
+		k = &c->v[c->n++];
+		k->org = alert_pool_add(&c->text, db_col_text(st, 0));
+		k->id = db_col_int(st, 1);
+		k->name = alert_pool_add(&c->text, db_col_text(st, 2));
+		k->email = alert_pool_add(&c->text, db_col_text(st, 3));
+		k->phone = alert_pool_add(&c->text, db_col_text(st, 4));
+		k->always = (int)db_col_int(st, 5);
+		k->webhook = alert_pool_add(&c->text, db_col_text(st, 6));
+		if (k->name == NULL)
+			k->name = "";
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (org == NULL && c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), contact_cmp);
+	return 0;
+}
+
+static int contacts_init(struct alert_contacts *c, struct db *db, int all, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->db = db;
+	c->all = all;
+	return all ? contacts_read(c, NULL, e) : 0;
+}
+
+static void contacts_free(struct alert_contacts *c)
+{
+	free(c->v);
+	alert_pool_free(&c->text);
+}
+
+/* The contacts to alert for org: its own, else its parent's (and so on up); *first and *n
+ * are borrowed from c until the next call. */
+static int contacts_of(struct alert_contacts *c, const char *org,
+                       const struct alert_contact **first, size_t *n, struct err *e)
 {
 	char cur[80];
-	int rc = 0, depth = 0;
+	int rc, depth = 0;
 
-	*out = json_array();
+	*first = NULL;
+	*n = 0;
 	snprintf(cur, sizeof(cur), "%s", org);
-	while (cur[0] && json_array_size(*out) == 0 && depth++ < 16) {
+	while (cur[0] && depth++ < 16) {
 		struct db_stmt *st;
 
-		rc =
-		    db_prepare(db,
-		               "SELECT id, name, email, phone, always_on, webhook_url FROM contacts"
-		               " WHERE org_id = ?1 ORDER BY id",
-		               &st, e);
+		if (c->all) {
+			size_t lo = 0, hi = c->n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (strcmp(c->v[mid].org, cur) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			*first = &c->v[lo];
+			while (lo + *n < c->n && strcmp(c->v[lo + *n].org, cur) == 0)
+				(*n)++;
+		} else {
+			if ((rc = contacts_read(c, cur, e)) != 0)
+				return rc;
+			*first = c->v;
+			*n = c->n;
+		}
+		if (*n)
+			return 0;
+		rc = db_prepare(c->db, "SELECT parent_id FROM orgs WHERE id = ?1", &st, e);
 		if (rc != 0)
-			break;
-		db_bind_text(st, 1, cur);
-		while ((rc = db_step(st, e)) == DB_ROW)
-			json_array_append_new(
-			    *out,
-			    json_pack("{s:I, s:s, s:s?, s:s?, s:b, s:s?, s:s}", "id",
-			              (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
-			              "email", db_col_text(st, 2), "phone", db_col_text(st, 3),
-			              "24x7", (int)db_col_int(st, 4), "webhook", db_col_text(st, 5),
-			              "of", cur));
-		db_done(st);
-		if (rc < 0)
-			break;
-		rc = db_prepare(db, "SELECT parent_id FROM orgs WHERE id = ?1", &st, e);
-		if (rc != 0)
-			break;
+			return rc;
 		db_bind_text(st, 1, cur);
 		rc = db_step(st, e);
 		snprintf(cur, sizeof(cur), "%s",
 		         rc == DB_ROW && !db_col_is_null(st, 0) ? db_col_text(st, 0) : "");
 		db_done(st);
 		if (rc < 0)
-			break;
-		rc = 0;
+			return rc;
 	}
-	return rc < 0 ? rc : 0;
+	return 0;
 }
 
-/* The phone numbers of a call task, in the order to try them: at night the 24/7 numbers
- * first, by day the others first. */
-static json_t *call_phones(json_t *contacts, int night)
+/* s as a JSON string (as jansson writes it: UTF-8 as it is, control characters escaped). */
+static void json_str_add(struct buf *b, const char *s)
 {
-	json_t *out = json_array(), *c;
-	size_t i;
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			buf_printf(b, "\\%c", ch);
+		else if (ch == '\n')
+			buf_adds(b, "\\n");
+		else if (ch == '\r')
+			buf_adds(b, "\\r");
+		else if (ch == '\t')
+			buf_adds(b, "\\t");
+		else if (ch == '\b')
+			buf_adds(b, "\\b");
+		else if (ch == '\f')
+			buf_adds(b, "\\f");
+		else if (ch < 0x20)
+			buf_printf(b, "\\u%04x", ch);
+		else
+			buf_addc(b, (char)ch);
+	}
+	buf_addc(b, '"');
+}
 
+/* The phone numbers of a call task as JSON, in the order to try them: at night the 24/7
+ * numbers first, by day the others first. */
+static void call_phones(struct buf *b, const struct alert_contact *k, size_t n, int night)
+{
+	int any = 0;
+
+	buf_reset(b);
+	buf_addc(b, '[');
 	for (int pass = 0; pass < 2; pass++)
-		json_array_foreach(contacts, i, c)
-		{
-			int always = json_is_true(json_object_get(c, "24x7"));
-			if (!json_is_string(json_object_get(c, "phone")))
+		for (size_t i = 0; i < n; i++) {
+			int always = k[i].always != 0;
+			if (k[i].phone == NULL || (pass == 0) != (always == night))
 				continue;
-			if ((pass == 0) != (always == night))
-				continue;
-			json_array_append_new(
-			    out, json_pack("{s:O, s:O, s:b}", "name", json_object_get(c, "name"),
-			                   "phone", json_object_get(c, "phone"), "24x7", always));
+			buf_adds(b, any++ ? ",{\"name\":" : "{\"name\":");
+			json_str_add(b, k[i].name);
+			buf_adds(b, ",\"phone\":");
+			json_str_add(b, k[i].phone);
+			buf_adds(b, always ? ",\"24x7\":true}" : ",\"24x7\":false}");
 		}
-	return out;
+	buf_addc(b, ']');
 }
 
 /* The alerts of one organisation: each contact (its parent's when it has none) on each of
- * their channels, and a call task when call is set. tmpl holds what all of them share. */
-static int alert_org(struct db *db, const struct act *act, const struct alert_new *tmpl,
-                     json_t *matched_json, int call, const char *secret, const char *host,
+ * their channels, and a call task when call is set. */
+static int alert_org(struct alert_writer *w, struct alert_contacts *c, const char *org,
+                     const char *reason, const char *matched, int call, struct buf *scratch,
                      struct alert_counts *n, struct err *e)
 {
-	json_t *contacts, *c;
-	char *matched = json_dumps(matched_json, JSON_COMPACT);
-	size_t i;
+	const struct alert_contact *k;
+	size_t nk;
 	int rc, made, any = 0;
 
-	if ((rc = contacts_of(db, tmpl->org, &contacts, e)) != 0) {
-		free(matched);
+	if ((rc = contacts_of(c, org, &k, &nk, e)) != 0)
 		return rc;
-	}
-	json_array_foreach(contacts, i, c)
-	{
-		static const char *const channels[] = {"email", "webhook"};
-		struct alert_new a = *tmpl;
-
-		a.matched = matched;
-		a.contact = json_integer_value(json_object_get(c, "id"));
-		for (int k = 0; k < 2; k++) {
-			a.channel = channels[k];
-			a.address = json_string_value(json_object_get(c, k ? "webhook" : "email"));
-			if (a.address == NULL)
-				continue;
-			if ((rc = alert_insert(db, act, &a, secret, host, &made, e)) != 0)
-				goto out;
+	for (size_t i = 0; i < nk; i++) {
+		if (k[i].email) {
+			rc = writer_add(w, org, "email", k[i].id, reason, k[i].email, matched, NULL,
+			                &made, e);
+			if (rc != 0)
+				return rc;
+			n->email += made;
 			any |= made;
-			if (made && k == 0)
-				n->email++;
-			else if (made)
-				n->webhook++;
+		}
+		if (k[i].webhook) {
+			rc = writer_add(w, org, "webhook", k[i].id, reason, k[i].webhook, matched,
+			                NULL, &made, e);
+			if (rc != 0)
+				return rc;
+			n->webhook += made;
+			any |= made;
 		}
 	}
 	if (call) {
-		json_t *phones = call_phones(contacts, alert_is_night(act->at));
-		char *ptext = json_dumps(phones, JSON_COMPACT);
-		struct alert_new a = *tmpl;
-
-		a.channel = "call";
-		a.matched = matched;
-		a.phones = ptext;
-		a.contact = 0;
-		rc = alert_insert(db, act, &a, secret, host, &made, e);
+		call_phones(scratch, k, nk, alert_is_night(w->at));
+		rc = writer_add(w, org, "call", 0, reason, NULL, matched, buf_str(scratch), &made,
+		                e);
+		if (rc != 0)
+			return rc;
 		n->call += made;
 		any |= made;
-		free(ptext);
-		json_decref(phones);
 	}
 	n->organisations += any;
-out:
-	json_decref(contacts);
-	free(matched);
-	return rc;
+	return 0;
 }
 
 int alert_notice(struct db *db, const struct act *act, const struct alert_notice *nt,
                  struct alert_counts *out, struct err *e)
 {
-	struct alert_new a = {
-	    nt->advisory_id, nt->num,       nt->org,     NULL,    nt->reason, NULL, NULL, NULL, 0,
-	    nt->topic,       nt->topic_ref, nt->subject, nt->body};
-	char secret[80], host[256];
-	json_t *none;
+	struct alert_writer w;
+	struct alert_contacts c;
+	struct buf scratch;
+	char secret[80], *matched = NULL;
+	int64_t made;
 	int rc;
 
 	if ((rc = ack_secret(db, secret, sizeof(secret), e)) != 0)
 		return rc;
-	site_host(db, host, sizeof(host));
-	none = json_array();
-	rc = alert_org(db, act, &a, nt->data ? nt->data : none, nt->call, secret, host, out, e);
-	json_decref(none);
+	if ((rc = writer_init(&w, db, act, nt->advisory_id, nt->num, e)) != 0) {
+		writer_free(&w);
+		return rc;
+	}
+	w.topic = nt->topic;
+	w.topic_ref = nt->topic_ref;
+	w.subject = nt->subject;
+	w.body = nt->body;
+	w.checked = 1; /* once per (org, topic, topic_ref): it may exist */
+	buf_init(&scratch, BUF_MAX_DEFAULT);
+	rc = contacts_init(&c, db, 0, e);
+	matched = nt->data ? json_dumps(nt->data, JSON_COMPACT) : NULL;
+	if (rc == 0)
+		rc = alert_org(&w, &c, nt->org, nt->reason, matched ? matched : "[]", nt->call,
+		               &scratch, out, e);
+	if (rc == 0)
+		rc = writer_flush(&w, &made, e);
+	free(matched);
+	buf_free(&scratch);
+	contacts_free(&c);
+	writer_free(&w);
 	return rc;
 }
 
@@ -343,89 +662,206 @@ static int partner_may_see(const struct advisory_version *v, const char *org)
 	return 0;
 }
 
+/* Whether org is among the n sorted names of v (the affected organisations). */
+static int org_in_sorted(const char *const *v, size_t n, const char *org)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], org);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Whether org is among the first n of v (unsorted; the addressed organisations). */
+static int org_in(char *const *v, size_t n, const char *org)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], org) == 0)
+			return 1;
+	return 0;
+}
+
+/* The affected rows of one organisation, rows [from, to) of affected, as the JSON text the
+ * outbox reads: [{"product", "version", "count", "internet_facing"}, ...]. */
+static void matched_text(struct buf *b, json_t *affected, size_t from, size_t to)
+{
+	buf_reset(b);
+	buf_addc(b, '[');
+	for (size_t i = from; i < to; i++) {
+		json_t *row = json_array_get(affected, i);
+		const char *p = json_string_value(json_object_get(row, "product"));
+		const char *v = json_string_value(json_object_get(row, "version"));
+		buf_adds(b, i > from ? ",{\"product\":" : "{\"product\":");
+		json_str_add(b, p ? p : "");
+		buf_adds(b, ",\"version\":");
+		json_str_add(b, v ? v : "");
+		buf_printf(b, ",\"count\":%lld,\"internet_facing\":%s}",
+		           (long long)json_integer_value(json_object_get(row, "count")),
+		           json_is_true(json_object_get(row, "internet_facing")) ? "true"
+		                                                                 : "false");
+	}
+	buf_addc(b, ']');
+}
+
+/* A row of the affected list, for putting it in organisation order. */
+struct affected_ref {
+	json_t *row;
+	const char *org;
+	size_t i;
+};
+
+static int affected_ref_cmp(const void *pa, const void *pb)
+{
+	const struct affected_ref *a = pa, *b = pb;
+	int c = strcmp(a->org, b->org);
+
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The affected rows grouped by organisation, each organisation's rows in the order given:
+ * advisory_affected gives them so; should that change, they are sorted here. Rows without an
+ * organisation are left out. Returns a new reference. */
+static json_t *affected_by_org(json_t *affected)
+{
+	size_t n = json_array_size(affected), m = 0;
+	struct affected_ref *v = xcalloc(n + 1, sizeof(*v));
+	int sorted = 1;
+	json_t *out;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *row = json_array_get(affected, i);
+		const char *o = json_string_value(json_object_get(row, "org"));
+		if (o == NULL)
+			continue;
+		v[m] = (struct affected_ref){row, o, i};
+		sorted &= m == 0 || strcmp(v[m - 1].org, o) <= 0;
+		m++;
+	}
+	if (sorted && m == n) {
+		free(v);
+		return json_incref(affected);
+	}
+	qsort(v, m, sizeof(*v), affected_ref_cmp);
+	out = json_array();
+	for (size_t i = 0; i < m; i++)
+		json_array_append(out, v[i].row);
+	free(v);
+	return out;
+}
+
 int alert_on_publish(struct db *db, const struct act *act, const char *id, int num, int material,
                      struct alert_counts *out, struct err *e)
 {
 	struct advisory_version v;
-	json_t *affected = NULL, *byorg = json_object(), *row;
+	struct alert_writer w;
+	struct alert_contacts c;
+	struct buf matched, scratch;
+	json_t *affected = NULL;
+	const char **orgs = NULL; /* the affected organisations, sorted */
+	size_t norgs = 0, naffected, *starts = NULL;
+	struct alert_pool orgnames = {NULL, 0, 0, 0};
 	struct db_stmt *st;
-	char label[16], secret[80], host[256], object[96];
-	const char *org;
-	json_t *list;
-	size_t i;
+	char label[16], secret[80], object[96];
+	int64_t made = 0, ncontacts = 0;
 	int rc, call;
 
 	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
 	advisory_version_label(num, label, sizeof(label));
-	if ((rc = advisory_load(db, id, label, 0, &v, e)) != 0) {
-		json_decref(byorg);
+	if ((rc = advisory_load(db, id, label, 0, &v, e)) != 0)
 		return rc;
-	}
+	buf_init(&matched, BUF_MAX_DEFAULT);
+	buf_init(&scratch, BUF_MAX_DEFAULT);
 	call = strcmp(v.likelihood, "high") == 0 && strcmp(v.impact, "high") == 0;
-	if ((rc = ack_secret(db, secret, sizeof(secret), e)) != 0)
+	if ((rc = writer_init(&w, db, act, id, num, e)) != 0 ||
+	    (rc = ack_secret(db, secret, sizeof(secret), e)) != 0)
 		goto out;
-	site_host(db, host, sizeof(host));
+	/* any alert of this version already (publishing again after a crash)? then row by row */
+	rc = db_prepare(db, "SELECT id FROM alerts WHERE advisory_id = ?1 AND num = ?2 LIMIT 1",
+	                &st, e);
+	if (rc != 0)
+		goto out;
+	db_bind_text(st, 1, id);
+	db_bind_int(st, 2, num);
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0)
+		goto out;
+	w.checked = rc == DB_ROW;
+	/* everyone affected, by organisation, when the version is material */
 	if (material) {
-		/* everyone affected, grouped by organisation, and everyone addressed */
-		if ((rc = advisory_affected(db, &v, &affected, e)) != 0)
+		json_t *rows = NULL;
+		if ((rc = advisory_affected(db, &v, &rows, e)) != 0)
 			goto out;
-		json_array_foreach(affected, i, row)
-		{
-			const char *o = json_string_value(json_object_get(row, "org"));
-			json_t *m = json_object_get(byorg, o);
-			if (m == NULL) {
-				m = json_array();
-				json_object_set_new(byorg, o, m);
-			}
-			json_array_append_new(
-			    m, json_pack("{s:O, s:O, s:O, s:O}", "product",
-			                 json_object_get(row, "product"), "version",
-			                 json_object_get(row, "version"), "count",
-			                 json_object_get(row, "count"), "internet_facing",
-			                 json_object_get(row, "internet_facing")));
+		affected = affected_by_org(rows);
+		json_decref(rows);
+	}
+	naffected = affected ? json_array_size(affected) : 0;
+	/* the organisations (copied: the rows are freed as they are done) and where their rows
+	 * start; one more start marks the end */
+	orgs = xcalloc(naffected + 1, sizeof(*orgs));
+	starts = xcalloc(naffected + 1, sizeof(*starts));
+	for (size_t i = 0; i < naffected; i++) {
+		const char *o =
+		    json_string_value(json_object_get(json_array_get(affected, i), "org"));
+		if (norgs == 0 || strcmp(orgs[norgs - 1], o) != 0) {
+			starts[norgs] = i;
+			orgs[norgs++] = alert_pool_add(&orgnames, o);
 		}
-		json_object_foreach(byorg, org, list)
-		{
-			struct alert_new a = {
-			    .id = id, .num = num, .org = org, .reason = "affected"};
-			if ((rc = alert_org(db, act, &a, list, call, secret, host, out, e)) != 0)
-				goto out;
-		}
-		for (size_t k = 0; k < v.nto; k++) {
-			struct alert_new a = {
-			    .id = id, .num = num, .org = v.to[k], .reason = "addressed"};
-			json_t *none = json_array();
-			if (json_object_get(byorg, v.to[k])) {
-				json_decref(none);
-				continue;
-			}
-			rc = alert_org(db, act, &a, none, 0, secret, host, out, e);
-			json_decref(none);
-			if (rc != 0)
-				goto out;
-		}
+	}
+	starts[norgs] = naffected;
+	if (norgs > 0 &&
+	    (rc = db_query_int(db, "SELECT count(*) FROM contacts", NULL, &ncontacts, e)) != 0)
+		goto out;
+	if ((rc = contacts_init(&c, db, norgs > 0 && (int64_t)norgs * ALERT_QUERY_ROWS >= ncontacts,
+	                        e)) != 0)
+		goto out;
+	for (size_t k = 0; k < norgs; k++) {
+		matched_text(&matched, affected, starts[k], starts[k + 1]);
+		/* done with these rows: freed now, while they are still in the cache */
+		for (size_t j = starts[k]; j < starts[k + 1]; j++)
+			json_array_set_new(affected, j, json_null());
+		rc = alert_org(&w, &c, orgs[k], "affected", buf_str(&matched), call, &scratch, out,
+		               e);
+		if (rc != 0)
+			goto out;
+	}
+	/* everyone addressed, once */
+	for (size_t k = 0; material && k < v.nto; k++) {
+		if (org_in_sorted(orgs, norgs, v.to[k]) || org_in(v.to, k, v.to[k]))
+			continue;
+		if ((rc = alert_org(&w, &c, v.to[k], "addressed", "[]", 0, &scratch, out, e)) != 0)
+			goto out;
 	}
 	/* partners get every version they may see, to pass on under its TLP */
 	rc = db_prepare(db, "SELECT id FROM orgs WHERE kind = 'partner' ORDER BY id", &st, e);
 	if (rc != 0)
 		goto out;
-	list = json_array();
-	while ((rc = db_step(st, e)) == DB_ROW)
-		json_array_append_new(list, json_string(db_col_text(st, 0)));
-	db_done(st);
-	json_array_foreach(list, i, row)
 	{
-		struct alert_new a = {
-		    .id = id, .num = num, .org = json_string_value(row), .reason = "partner"};
-		json_t *none;
-		if (rc < 0 || json_object_get(byorg, a.org) || !partner_may_see(&v, a.org))
-			continue;
-		none = json_array();
-		rc = alert_org(db, act, &a, none, 0, secret, host, out, e);
-		json_decref(none);
+		json_t *list = json_array(), *row;
+		size_t i;
+		while ((rc = db_step(st, e)) == DB_ROW)
+			json_array_append_new(list, json_string(db_col_text(st, 0)));
+		db_done(st);
+		json_array_foreach(list, i, row)
+		{
+			const char *o = json_string_value(row);
+			if (rc < 0 || org_in_sorted(orgs, norgs, o) ||
+			    (material && org_in(v.to, v.nto, o)) || !partner_may_see(&v, o))
+				continue;
+			rc = alert_org(&w, &c, o, "partner", "[]", 0, &scratch, out, e);
+		}
+		json_decref(list);
 	}
-	json_decref(list);
-	if (rc < 0)
+	if (rc < 0 || (rc = writer_flush(&w, &made, e)) != 0)
 		goto out;
 	snprintf(object, sizeof(object), "advisory:%s", id);
 	rc = event_append(db, act, "alert.create", object,
@@ -435,8 +871,14 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 	                            (json_int_t)out->webhook, "call", (json_int_t)out->call),
 	                  e);
 out:
+	free(orgs);
+	free(starts);
+	alert_pool_free(&orgnames);
 	json_decref(affected);
-	json_decref(byorg);
+	contacts_free(&c);
+	writer_free(&w);
+	buf_free(&matched);
+	buf_free(&scratch);
 	advisory_version_free(&v);
 	return rc;
 }
@@ -444,7 +886,7 @@ out:
 /* ---- acknowledgement, retry ---- */
 
 static int alert_ack_where(struct db *db, const struct act *act, const char *where, const char *key,
-                           long id, json_t **out, struct err *e)
+                           int by_link, long id, json_t **out, struct err *e)
 {
 	struct db_stmt *st;
 	char sql[512], now[32], object[64];
@@ -472,7 +914,8 @@ static int alert_ack_where(struct db *db, const struct act *act, const char *whe
 	if (rc < 0)
 		return rc;
 	if (aid == 0)
-		return key ? err_set(e, ERR_NOTFOUND, "unknown or expired acknowledgement link")
+		return by_link
+		           ? err_set(e, ERR_NOTFOUND, "unknown or expired acknowledgement link")
 		           : err_set(e, ERR_NOTFOUND, "unknown alert %ld (`baken alert list`)", id);
 	if (acked_at) {
 		json_object_set_new(*out, "state", json_string("acknowledged"));
@@ -504,9 +947,9 @@ static int alert_ack_where(struct db *db, const struct act *act, const char *whe
 	json_object_set_new(*out, "acked_at", json_string(now));
 	json_object_set_new(*out, "acked_by", json_string(act->actor));
 	snprintf(object, sizeof(object), "alert:%lld", (long long)aid);
-	rc = event_append(db, act, "alert.ack", object,
-	                  json_pack("{s:s, s:s}", "via", key ? "link" : "command", "from", state),
-	                  e);
+	rc = event_append(
+	    db, act, "alert.ack", object,
+	    json_pack("{s:s, s:s}", "via", by_link ? "link" : "command", "from", state), e);
 done:
 	free(state);
 	free(acked_at);
@@ -517,19 +960,55 @@ done:
 int alert_ack(struct db *db, const struct act *act, long id, json_t **out, struct err *e)
 {
 	*out = NULL;
-	return alert_ack_where(db, act, "id = ?1", NULL, id, out, e);
+	return alert_ack_where(db, act, "id = ?1", NULL, 0, id, out, e);
+}
+
+/* The alert a derived token names (see alert_ack_token_of), or 0: its first 16 hex digits
+ * are the id, and the whole must be the token of that alert's Message-ID. */
+static int ack_token_alert(struct db *db, const char *token, int64_t *id, struct err *e)
+{
+	struct db_stmt *st;
+	char expect[65], *secret;
+	uint64_t v = 0;
+	int rc;
+
+	*id = 0;
+	for (int i = 0; i < 16; i++)
+		v = v << 4 | (uint64_t)(token[i] <= '9' ? token[i] - '0' : token[i] - 'a' + 10);
+	if (v == 0 || v > INT64_MAX || (secret = config_get(db, "ack.secret", NULL)) == NULL)
+		return 0;
+	rc = db_prepare(db, "SELECT message_id FROM alerts WHERE id = ?1", &st, e);
+	if (rc == 0) {
+		db_bind_int(st, 1, (int64_t)v);
+		rc = db_step(st, e);
+		if (rc == DB_ROW) {
+			alert_ack_token_of(secret, db_col_text(st, 0), expect);
+			if (sodium_memcmp(expect, token, 64) == 0)
+				*id = (int64_t)v;
+		}
+		db_done(st);
+	}
+	free(secret);
+	return rc < 0 ? rc : 0;
 }
 
 int alert_ack_token(struct db *db, const struct act *act, const char *token, json_t **out,
                     struct err *e)
 {
 	char hash[65];
+	int64_t id;
+	int rc;
 
 	*out = NULL;
-	if (strlen(token) != 64)
+	if (strlen(token) != 64 || strspn(token, "0123456789abcdef") != 64)
 		return err_set(e, ERR_NOTFOUND, "unknown or expired acknowledgement link");
+	if ((rc = ack_token_alert(db, token, &id, e)) != 0)
+		return rc;
+	if (id > 0)
+		return alert_ack_where(db, act, "id = ?1", NULL, 1, id, out, e);
+	/* a link from before the tokens were derived: its hash was stored */
 	sha256_hex(token, hash);
-	return alert_ack_where(db, act, "ack_hash = ?1", hash, 0, out, e);
+	return alert_ack_where(db, act, "ack_hash = ?1", hash, 1, 0, out, e);
 }
 
 int alert_retry(struct db *db, const struct act *act, long id, struct err *e)

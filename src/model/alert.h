@@ -5,7 +5,8 @@
  * per contact, and for a high/high version a call task per organisation. Partners get every
  * version their TLP lets them see. The unique key makes creation happen once; the Message-ID
  * (and webhook delivery id) is fixed at creation, so a delivery repeated after a crash can be
- * recognised by the receiver, and a claimed alert whose worker died is delivered again. */
+ * recognised by the receiver, and a claimed alert whose worker died is delivered again.
+ * Creation is set-wise (ids handed out in advance, multi-row INSERTs): see docs/alerts.md. */
 #ifndef BAKEN_ALERT_H
 #define BAKEN_ALERT_H
 
@@ -58,7 +59,8 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 
 /* Marks an alert acknowledged (once; a second time changes nothing and says when). */
 int alert_ack(struct db *db, const struct act *act, long id, json_t **out, struct err *e);
-/* The same through the token of the link in the mail; ERR_NOTFOUND for an unknown token. */
+/* The same through the token of the link in the mail (alert_ack_token_of, or the stored hash
+ * of a link mailed before schema 8); ERR_NOTFOUND for an unknown token. */
 int alert_ack_token(struct db *db, const struct act *act, const char *token, json_t **out,
                     struct err *e);
 /* Puts a failed or cancelled alert back in the queue, due now. */
@@ -85,7 +87,10 @@ int call_done(struct db *db, const struct act *act, long id, const char *outcome
 void alert_subject(const char *id, int num, const char *tlp, const char *likelihood,
                    const char *impact, const char *title, char *out, size_t outsz);
 /* The acknowledgement token of an alert (hex, 64 characters) from the secret and its
- * Message-ID: derived, so a mail sent again carries the same link. */
+ * Message-ID: derived, so a mail sent again carries the same link, and nothing is stored. For
+ * a Message-ID of ours, "<baken.ID.TIME@host>", the alert id in 16 hex digits and then 192
+ * bits of HMAC-SHA256(secret, Message-ID), which alert_ack_token checks by that id; for any
+ * other, the whole HMAC. */
 void alert_ack_token_of(const char *secret, const char *message_id, char out[65]);
 /* 1 when t falls outside office hours in the Netherlands (08:00-18:00 on weekdays, CET/CEST). */
 int alert_is_night(int64_t t);

@@ -334,8 +334,9 @@ TOKEN=$("$PY" -c "
 import hmac, hashlib, sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 secret = c.execute(\"select value from config where key='ack.secret'\").fetchone()[0]
-mid = c.execute(\"select message_id from alerts where org_id='vital-e' and channel='email' order by id limit 1\").fetchone()[0]
-print(hmac.new(secret.encode(), mid.encode(), hashlib.sha256).hexdigest())" "$DB")
+aid, mid = c.execute(\"select id, message_id from alerts where org_id='vital-e' and channel='email' order by id limit 1\").fetchone()
+# as alert_ack_token_of makes it: the id in 16 hex digits, then 192 bits of HMAC(secret, Message-ID)
+print('%016x' % aid + hmac.new(secret.encode(), mid.encode(), hashlib.sha256).hexdigest()[:48])" "$DB")
 state() { "$PY" -c "
 import sqlite3,sys
 c=sqlite3.connect(sys.argv[1])
