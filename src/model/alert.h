@@ -51,9 +51,10 @@ struct alert_deliver_stats {
 	long delivered, retrying, failed;
 };
 
-/* Delivers every e-mail and webhook alert that is due at act->at, in batches, each claimed in
- * its own transaction before it is sent and recorded in another after. Manages its own
- * transactions: call it outside one. */
+/* Delivers every e-mail and webhook alert that is due at act->at, in batches: a batch is
+ * claimed in a transaction before it is sent, and recorded in the transaction that claims
+ * the next one while a second thread sends it, so no transaction is open during the network
+ * and each batch costs one commit. Manages its own transactions: call it outside one. */
 int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_stats *st,
                   struct err *e);
 
