@@ -8,7 +8,7 @@
 #   make lint       clang-format check and cppcheck
 
 B ?= build
-PKGS := sqlite3 jansson libsodium libcurl libmicrohttpd libpq
+PKGS := sqlite3 jansson libsodium libcurl libmicrohttpd libpq libzstd libcrypto
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla \
@@ -112,7 +112,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_LIB := $(filter src/core/% src/domain/% src/formats/csvfile.c src/formats/csaf.c \
 	src/formats/csaf_check.c src/formats/cvss.c src/formats/cwe.c src/formats/cve5.c \
-	src/formats/kev.c,$(SRCS))
+	src/formats/kev.c src/web/form.c,$(SRCS))
 fuzz: deps
 	@mkdir -p build-fuzz
 	@for f in $(FUZZ_SRCS); do \

@@ -1,5 +1,6 @@
 /* prefix.c: nested netblocks flattened into sorted disjoint ranges; lookups by bucket and
- * binary search. */
+ * a short search. IPv4 has its own two-level table: per /16 one word that either is the
+ * answer or points at the bucket's few ranges, each one word (where it starts, its value). */
 #include "domain/prefix.h"
 
 #include "core/xalloc.h"
@@ -10,18 +11,23 @@
 typedef unsigned __int128 u128;
 
 #define V4_BUCKETS 65536u
+#define V4_DIRECT  ((uint64_t)1 << 63)
 
 struct prefix_table {
 	/* every range of the 128-bit space: keys[i] is where range i starts; vals[i] its value */
 	u128 *keys;
 	uint32_t *vals;
 	size_t n;
-	/* the ranges of ::ffff:0:0/96, as 32-bit IPv4 keys, and per top-16-bit bucket the first
-	 * range starting at or after it (v4_start[V4_BUCKETS] = v4_n) */
+	/* the ranges of ::ffff:0:0/96, as 32-bit IPv4 keys */
 	uint32_t *v4_keys;
 	uint32_t *v4_vals;
 	size_t v4_n;
-	uint32_t *v4_start;
+	/* what a lookup reads: per top 16 bits of the IPv4 address, one word: V4_DIRECT and the
+	 * value when no range starts inside the bucket (one memory access answers), else the
+	 * bucket's entries: count << 32 | first, each entry low16 << 32 | value (low16 the low
+	 * 16 bits where the range starts; the first entry 0, the range the bucket starts in) */
+	uint64_t *v4_bucket;
+	uint64_t *v4_ent;
 	/* per top 16 bits of the 128-bit key, the first range starting at or after it */
 	uint32_t *start;
 };
@@ -117,14 +123,26 @@ static void build_v4(struct prefix_table *t)
 		t->v4_vals[k++] = t->vals[i];
 	}
 	t->v4_n = k;
-	t->v4_start = xcalloc(V4_BUCKETS + 1, sizeof(uint32_t));
-	k = 0;
-	for (uint32_t b = 0; b < V4_BUCKETS; b++) {
-		while (k < t->v4_n && (t->v4_keys[k] >> 16) < b)
+	t->v4_bucket = xcalloc(V4_BUCKETS, sizeof(uint64_t));
+	t->v4_ent = xcalloc(t->v4_n + V4_BUCKETS, sizeof(uint64_t));
+	k = 0; /* the range holding the bucket's first address */
+	for (uint32_t b = 0, ne = 0; b < V4_BUCKETS; b++) {
+		uint32_t first = b << 16;
+		size_t j;
+
+		while (k + 1 < t->v4_n && t->v4_keys[k + 1] <= first)
 			k++;
-		t->v4_start[b] = (uint32_t)k;
+		for (j = k + 1; j < t->v4_n && (t->v4_keys[j] >> 16) == b; j++)
+			;
+		if (j == k + 1) {
+			t->v4_bucket[b] = V4_DIRECT | t->v4_vals[k];
+			continue;
+		}
+		t->v4_bucket[b] = (uint64_t)(j - k) << 32 | ne;
+		t->v4_ent[ne++] = t->v4_vals[k]; /* low16 0: the range the bucket starts in */
+		for (size_t r = k + 1; r < j; r++)
+			t->v4_ent[ne++] = (uint64_t)(t->v4_keys[r] & 0xffff) << 32 | t->v4_vals[r];
 	}
-	t->v4_start[V4_BUCKETS] = (uint32_t)t->v4_n;
 }
 
 int prefix_build(const struct prefix_block *blocks, size_t n, struct prefix_table **out,
@@ -195,28 +213,33 @@ void prefix_free(struct prefix_table *t)
 	free(t->vals);
 	free(t->v4_keys);
 	free(t->v4_vals);
-	free(t->v4_start);
+	free(t->v4_bucket);
+	free(t->v4_ent);
 	free(t->start);
 	free(t);
 }
 
 uint32_t prefix_lookup_v4(const struct prefix_table *t, uint32_t addr)
 {
-	uint32_t lo = t->v4_start[addr >> 16], hi = t->v4_start[(addr >> 16) + 1];
-	const uint32_t *keys = t->v4_keys;
+	uint64_t w = t->v4_bucket[addr >> 16], low = addr & 0xffff;
+	const uint64_t *ent;
+	uint32_t lo = 0, n;
 
-	/* the range holding addr is the last one starting at or before it: in this bucket, or
-	 * the one before the bucket (lo - 1; bucket 0 always holds keys[0] = 0) */
-	while (hi - lo > 8) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (keys[mid] <= addr)
+	if (w & V4_DIRECT)
+		return (uint32_t)w;
+	ent = t->v4_ent + (uint32_t)w;
+	n = (uint32_t)(w >> 32);
+	/* the last entry starting at or before addr (entry 0 starts at 0) */
+	while (n - lo > 8) {
+		uint32_t mid = lo + (n - lo) / 2;
+		if ((ent[mid] >> 32) <= low)
 			lo = mid;
 		else
-			hi = mid;
+			n = mid;
 	}
-	while (lo < hi && keys[lo] <= addr)
+	while (lo + 1 < n && (ent[lo + 1] >> 32) <= low)
 		lo++;
-	return t->v4_vals[lo - 1];
+	return (uint32_t)ent[lo];
 }
 
 uint32_t prefix_lookup(const struct prefix_table *t, const unsigned char addr[16])
@@ -243,6 +266,16 @@ uint32_t prefix_lookup(const struct prefix_table *t, const unsigned char addr[16
 			lo++;
 		return t->vals[lo - 1];
 	}
+}
+
+void prefix_prefetch(const struct prefix_table *t, const unsigned char addr[16])
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (memcmp(addr, mapped, 12) == 0)
+		__builtin_prefetch(&t->v4_bucket[(uint32_t)addr[12] << 8 | addr[13]]);
+	else
+		__builtin_prefetch(&t->start[(uint32_t)addr[0] << 8 | addr[1]]);
 }
 
 size_t prefix_ranges_v4(const struct prefix_table *t)

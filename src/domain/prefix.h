@@ -5,8 +5,10 @@
  * value (an index into the caller's own list of owners). The blocks are flattened into disjoint
  * ranges, each holding the value of the most specific block that covers it: an agency's /24
  * inside its ministry's /16 gives three ranges (ministry, agency, ministry). A lookup then finds
- * the range holding an address: a table of 65,536 buckets by the top 16 bits (of the IPv4
- * address, or of the IPv6 one) narrows it to the few ranges starting there, then a short search.
+ * the range holding an address: for IPv6 a table of 65,536 buckets by the top 16 bits narrows
+ * it to the few ranges starting there, then a short search; for IPv4 one word per /16 is the
+ * answer when no range starts inside the /16, else points at the /16's few ranges, each one
+ * word (where it starts, its value): one or two memory reads a lookup.
  *
  * Read-only once built, so any number of threads may look up at once. */
 #ifndef BAKEN_PREFIX_H
@@ -40,6 +42,10 @@ void prefix_free(struct prefix_table *t);
 uint32_t prefix_lookup(const struct prefix_table *t, const unsigned char addr[16]);
 /* The same for an IPv4 address in host byte order (10.0.0.1 is 0x0a000001). */
 uint32_t prefix_lookup_v4(const struct prefix_table *t, uint32_t addr);
+
+/* Starts reading what a lookup of addr will read (a hint: no effect on the answer), so that a
+ * caller with other work to do for the same address overlaps the memory latency. */
+void prefix_prefetch(const struct prefix_table *t, const unsigned char addr[16]);
 
 /* The number of disjoint ranges the blocks were flattened into (IPv4, and all). */
 size_t prefix_ranges_v4(const struct prefix_table *t);

@@ -38,9 +38,11 @@ struct scanfeed {
 	struct shadowserver_cols ss;
 	int plain[PC_N]; /* column of each plain field, or -1 */
 	size_t ncols;
-	/* bytes not yet read as rows */
+	/* bytes not yet read as rows; pend[0] is at byte base of the file */
 	char *pend;
 	size_t plen, pcap;
+	int64_t base;
+	int64_t body_offset;
 	/* the fields of the current row, unquoted, each NUL-terminated, in fbuf */
 	char *fbuf;
 	size_t fcap;
@@ -94,6 +96,12 @@ struct scanfeed *scanfeed_new(enum scan_format fmt, const char *name, scan_row_f
 	return f;
 }
 
+void scanfeed_set_callback(struct scanfeed *f, scan_row_fn fn, void *ctx)
+{
+	f->fn = fn;
+	f->ctx = ctx;
+}
+
 void scanfeed_free(struct scanfeed *f)
 {
 	if (f == NULL)
@@ -116,6 +124,11 @@ const char *scanfeed_report(const struct scanfeed *f)
 long scanfeed_rows(const struct scanfeed *f)
 {
 	return f->rows;
+}
+
+int64_t scanfeed_body_offset(const struct scanfeed *f)
+{
+	return f->body_offset;
 }
 
 /* "name:line: " + message; returns ERR_INPUT. */
@@ -521,11 +534,13 @@ out:
 	return rc;
 }
 
-static void row_init(struct scan_row *r, long line, const char *raw, size_t raw_len)
+static void row_init(struct scanfeed *f, struct scan_row *r, long line, const char *raw,
+                     size_t raw_len)
 {
 	r->line = line;
 	r->raw = raw;
 	r->raw_len = raw_len;
+	r->offset = f->base + (raw - f->pend);
 	r->v4 = 0;
 	r->port = -1;
 	r->asn = -1;
@@ -596,7 +611,7 @@ static int drain(struct scanfeed *f, int last, struct err *e)
 			if (nlp == NULL && p[raw - 1] != '}')
 				return fail(f, line, e,
 				            "the file ends inside a JSON line: it is truncated");
-			row_init(&r, line, p, raw);
+			row_init(f, &r, line, p, raw);
 			f->rows++;
 			if ((rc = json_row(f, p, raw, &r, e)) != 0) {
 				f->failed = 1;
@@ -621,6 +636,7 @@ static int drain(struct scanfeed *f, int last, struct err *e)
 				if ((rc = csv_header(f, e)) != 0)
 					return rc;
 				f->header_done = 1;
+				f->body_offset = f->base + (int64_t)pos;
 				continue;
 			}
 			if (f->nfields != f->ncols) {
@@ -632,7 +648,7 @@ static int drain(struct scanfeed *f, int last, struct err *e)
 				return fail(f, line, e, "%zu fields where the header has %zu",
 				            f->nfields, f->ncols);
 			}
-			row_init(&r, line, p, raw_len);
+			row_init(f, &r, line, p, raw_len);
 			f->rows++;
 			rc = f->fmt == SCAN_FORMAT_SHADOWSERVER ? shadowserver_row(f, line, &r, e)
 			                                        : plain_row(f, line, &r, e);
@@ -646,6 +662,7 @@ keep:
 	if (pos > 0) {
 		memmove(f->pend, f->pend + pos, f->plen - pos);
 		f->plen -= pos;
+		f->base += (int64_t)pos;
 	}
 	return 0;
 }

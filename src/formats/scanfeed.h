@@ -36,6 +36,7 @@ struct scan_row {
 	long line;       /* where the row starts; the header is line 1 */
 	const char *raw; /* the row's bytes as in the file, without its line end */
 	size_t raw_len;
+	int64_t offset;       /* where raw starts in the file, in bytes */
 	unsigned char ip[16]; /* IPv4 mapped to ::ffff:a.b.c.d */
 	int v4;
 	int port;                             /* -1 when not given */
@@ -56,6 +57,8 @@ struct scanfeed;
  * returned with its message. */
 struct scanfeed *scanfeed_new(enum scan_format fmt, const char *name, scan_row_fn fn, void *ctx);
 void scanfeed_free(struct scanfeed *f);
+/* Sets the function called per row (before the first byte is fed). */
+void scanfeed_set_callback(struct scanfeed *f, scan_row_fn fn, void *ctx);
 /* Reads the next n bytes of the file. 0, or the first error (ERR_INPUT naming file:line and
  * field, or the callback's). After an error the reader takes nothing more. */
 int scanfeed_feed(struct scanfeed *f, const char *data, size_t n, struct err *e);
@@ -69,6 +72,10 @@ enum scan_format scanfeed_format(const struct scanfeed *f);
 const char *scanfeed_report(const struct scanfeed *f);
 /* Rows read so far (without the header). */
 long scanfeed_rows(const struct scanfeed *f);
+/* The byte offset in the file just after the header line (0 for JSON lines, and before the
+ * header is read): a reader given the bytes before it and then one row reads that row as it
+ * was read the first time. */
+int64_t scanfeed_body_offset(const struct scanfeed *f);
 
 /* "shadowserver", "csv", "json" (and "auto"). */
 const char *scan_format_name(enum scan_format fmt);

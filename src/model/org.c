@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "domain/cidr.h"
 #include "formats/csvfile.h"
+#include "model/scan.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -360,7 +361,177 @@ int org_netblock_add(struct db *db, const struct act *act, const char *org, cons
 	if (rc < 0)
 		return rc;
 	snprintf(object, sizeof(object), "org:%s", org);
-	return event_append(db, act, "org.netblock", object, json_pack("{s:s}", "cidr", canon), e);
+	if ((rc = event_append(db, act, "org.netblock", object, json_pack("{s:s}", "cidr", canon),
+	                       e)) != 0)
+		return rc;
+	/* systems seen in it before belong to this organisation now (or to a more specific
+	 * netblock inside it): their owners follow, and the new owner is told */
+	return scan_netblock_changed(db, act, c.addr, c.prefix, e);
+}
+
+/* ---- the portal: contacts by id, netblocks removed ---- */
+
+static int rows_into(struct db *db, const char *sql, const char *id, const char *const *keys,
+                     json_t *arr, struct err *e);
+
+int org_contact_list(struct db *db, const char *org, json_t **out, struct err *e)
+{
+	static const char *const keys[] = {"#id",   "name",  "role",    "email",
+	                                   "phone", "?24x7", "webhook", NULL};
+	int rc;
+
+	if ((rc = org_require(db, org, e)) != 0)
+		return rc;
+	*out = json_array();
+	rc = rows_into(db,
+	               "SELECT id, name, role, email, phone, always_on, webhook_url FROM contacts"
+	               " WHERE org_id = ?1 ORDER BY name",
+	               org, keys, *out, e);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* ERR_NOTFOUND unless contact id belongs to org; the name it has goes to name. */
+static int org_contact_own(struct db *db, const char *org, long id, char *name, size_t namesz,
+                           struct err *e)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT name FROM contacts WHERE id = ?1 AND org_id = ?2", &st, e);
+
+	if (rc != 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, org);
+	rc = db_step(st, e);
+	if (rc == DB_ROW)
+		snprintf(name, namesz, "%s", db_col_text(st, 0));
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_set(e, ERR_NOTFOUND, "%s has no contact %ld", org, id);
+	return 0;
+}
+
+int org_contact_update(struct db *db, const struct act *act, long id,
+                       const struct contact_fields *f, struct err *e)
+{
+	struct db_stmt *st;
+	char old[256], object[96];
+	int64_t taken = 0;
+	int rc;
+
+	if ((rc = org_contact_own(db, f->org, id, old, sizeof(old), e)) != 0)
+		return rc;
+	if (f->name == NULL || f->name[0] == '\0')
+		return err_set(e, ERR_INPUT, "field name: a contact needs a name");
+	if (f->email && f->email[0] && (rc = email_check(f->email, e)) != 0)
+		return err_wrap(e, "field email: ");
+	if (f->phone && f->phone[0] && (rc = phone_check(f->phone, e)) != 0)
+		return err_wrap(e, "field phone: ");
+	if (f->webhook_url && f->webhook_url[0] && (rc = webhook_url_check(f->webhook_url, e)) != 0)
+		return err_wrap(e, "field webhook: ");
+	rc = db_prepare(
+	    db, "SELECT count(*) FROM contacts WHERE org_id = ?1 AND name = ?2 AND id <> ?3", &st,
+	    e);
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, f->org);
+	db_bind_text(st, 2, f->name);
+	db_bind_int(st, 3, id);
+	if ((rc = db_step(st, e)) == DB_ROW)
+		taken = db_col_int(st, 0);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (taken)
+		return err_set(e, ERR_CONFLICT, "field name: %s has another contact named \"%s\"",
+		               f->org, f->name);
+	if (f->webhook_url && f->webhook_url[0] && (rc = org_webhook_secret(db, f->org, e)) != 0)
+		return rc;
+	rc = db_prepare(db,
+	                "UPDATE contacts SET name = ?3, role = ?4, email = ?5, phone = ?6,"
+	                " always_on = ?7, webhook_url = ?8 WHERE id = ?1 AND org_id = ?2",
+	                &st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, f->org);
+	db_bind_text(st, 3, f->name);
+	db_bind_text(st, 4, f->role && f->role[0] ? f->role : NULL);
+	db_bind_text(st, 5, f->email && f->email[0] ? f->email : NULL);
+	db_bind_text(st, 6, f->phone && f->phone[0] ? f->phone : NULL);
+	db_bind_int(st, 7, f->always_on);
+	db_bind_text(st, 8, f->webhook_url && f->webhook_url[0] ? f->webhook_url : NULL);
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	snprintf(object, sizeof(object), "org:%s", f->org);
+	return event_append(db, act, "org.contact", object,
+	                    json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:b, s:s?}", "id",
+	                              (json_int_t)id, "was", old, "name", f->name, "role", f->role,
+	                              "email", f->email, "phone", f->phone, "24x7", f->always_on,
+	                              "webhook", f->webhook_url),
+	                    e);
+}
+
+int org_contact_remove(struct db *db, const struct act *act, const char *org, long id,
+                       struct err *e)
+{
+	struct db_stmt *st;
+	char name[256], object[96];
+	int rc;
+
+	if ((rc = org_contact_own(db, org, id, name, sizeof(name), e)) != 0)
+		return rc;
+	if ((rc = db_prepare(db, "DELETE FROM contacts WHERE id = ?1 AND org_id = ?2", &st, e)) !=
+	    0)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, org);
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	snprintf(object, sizeof(object), "org:%s", org);
+	return event_append(db, act, "org.contact.remove", object,
+	                    json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name), e);
+}
+
+int org_netblock_remove(struct db *db, const struct act *act, const char *org, const char *text,
+                        struct err *e)
+{
+	struct cidr c;
+	struct db_stmt *st;
+	char canon[64], object[96];
+	int rc;
+
+	if ((rc = org_require(db, org, e)) != 0)
+		return rc;
+	if ((rc = cidr_parse(text, &c, e)) != 0)
+		return rc;
+	cidr_format(&c, canon, sizeof(canon));
+	rc = db_prepare(db, "DELETE FROM netblocks WHERE cidr = ?1 AND org_id = ?2", &st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, canon);
+	db_bind_text(st, 2, org);
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return err_set(e, ERR_NOTFOUND, "%s has no netblock %s", org, canon);
+	snprintf(object, sizeof(object), "org:%s", org);
+	if ((rc = event_append(db, act, "org.netblock.remove", object,
+	                       json_pack("{s:s}", "cidr", canon), e)) != 0)
+		return rc;
+	/* the systems seen in it go to a less specific netblock, or to nobody */
+	return scan_netblock_changed(db, act, c.addr, c.prefix, e);
 }
 
 /* ---- import ---- */

@@ -36,6 +36,23 @@ int org_contact_set(struct db *db, const struct act *act, const struct contact_f
 /* Registers a netblock (IPv4 or IPv6 CIDR); ERR_CONFLICT when another organisation has it. */
 int org_netblock_add(struct db *db, const struct act *act, const char *org, const char *cidr,
                      struct err *e);
+/* The organisation's contacts with their ids: a JSON array of {id, name, role, email, phone,
+ * 24x7, webhook}. ERR_NOTFOUND for an unknown organisation. */
+int org_contact_list(struct db *db, const char *org, json_t **out, struct err *e);
+/* Sets every field of contact id of f->org as given (an empty or NULL role, e-mail, phone or
+ * webhook clears it) and logs org.contact. ERR_NOTFOUND when f->org has no contact id (another
+ * organisation's contact included); ERR_CONFLICT when another of its contacts has the name. */
+int org_contact_update(struct db *db, const struct act *act, long id,
+                       const struct contact_fields *f, struct err *e);
+/* Removes contact id of org and logs org.contact.remove; ERR_NOTFOUND as above. Alerts made
+ * for it keep the address they were made with. */
+int org_contact_remove(struct db *db, const struct act *act, const char *org, long id,
+                       struct err *e);
+/* Removes the netblock (any spelling of the CIDR) of org, logs org.netblock.remove, and maps
+ * the systems seen in it again (scan_netblock_changed); ERR_NOTFOUND when org has no such
+ * netblock (another organisation's included). */
+int org_netblock_remove(struct db *db, const struct act *act, const char *org, const char *cidr,
+                        struct err *e);
 /* Imports organisations (with contacts and netblocks in JSON) from a CSV or JSON file; an
  * existing id is updated. All or nothing is the caller's transaction; *count gets the number
  * of organisations read. */

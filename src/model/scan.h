@@ -3,9 +3,11 @@
  *
  * An import reads one file as it streams (Shadowserver reports, plain CSV, JSON lines: see
  * formats/scanfeed.h) inside the caller's transaction, all or nothing; the file's SHA-256 is
- * recorded, so the same file a second time adds nothing. Each row is kept with its source, line
- * and bytes; per CVE and address it updates a system (ports, first and last seen, the days it
- * was seen) and the daily counts. Then, per organisation and advisory (the latest published
+ * recorded, so the same file a second time adds nothing. The file itself is kept (in chunks of
+ * 1 MiB, zstd-compressed): an observation is a row of it, reachable with its source, line and
+ * bytes through the sighting its system keeps (import, line, byte offset, length). Per CVE and
+ * address a system holds the ports, owner, first and last seen and the days it was seen; the
+ * daily counts per owner follow. Then, per organisation and advisory (the latest published
  * version naming the CVE), one alert lists the organisation's systems that are new to it, or
  * were last reported longer ago than scan.quiet_days (default 7); a government or vital
  * organisation gets a call task too when that version is high/high. Observations for CVEs that
@@ -58,8 +60,9 @@ struct scan_filter {
 
 /* Systems as JSON rows {cve, ip, ports, org, asn, hostname, product, version, source,
  * first_seen, last_seen, seen, state ("vulnerable" or "fixed"), reported_at}, or with
- * f->observations the observations {id, import, source, line, ip, port, seen_at, cve, org, asn,
- * raw}. */
+ * f->observations the observations {id ("import:line"), import, source, file, line, ip, port,
+ * seen_at, cve, org, asn, raw} in import and line order, each row read back from its stored
+ * file (org: its system's owner now). ERR_DB when a stored row cannot be read back. */
 int scan_list(struct db *db, const struct act *act, const struct scan_filter *f, json_t **out,
               struct err *e);
 
@@ -77,6 +80,16 @@ struct scan_stats_opts {
  * not seen in the last scan.fixed_after (default 3) imports of the source that saw it last. */
 int scan_stats(struct db *db, const struct act *act, const struct scan_stats_opts *o, json_t **out,
                struct err *e);
+
+/* The owners of the systems seen in addr/prefix (16 bytes, in the 128-bit space) mapped again
+ * by longest prefix over the netblocks as they are now: call it, in the same transaction,
+ * after a netblock was added, removed or given to another organisation. A system that changes
+ * hands moves its days in the daily counts to its new owner, who is told of it as of a new
+ * observation (one alert per organisation and advisory; not of systems counted as fixed); its
+ * reported_at restarts with that. Costs one index look per CVE when nothing was seen in the
+ * range. ERR_INPUT for a prefix outside 0-128; database errors. */
+int scan_netblock_changed(struct db *db, const struct act *act, const unsigned char addr[16],
+                          int prefix, struct err *e);
 
 /* The exposure chart of a scan_stats object (with days) as an SVG document, drawn by the
  * server: one bar per day and the number of each day as text (and in each bar's title). Appends

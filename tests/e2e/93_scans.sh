@@ -4,7 +4,8 @@
 # same file twice adds nothing; one mail per organisation and advisory reaches a real SMTP
 # server, listing its addresses; the quiet period holds and a new CVE breaks it; high/high
 # makes call tasks for government and vital owners; truncated files and unknown headers are
-# refused with the line and leave the store as it was; exposure per day, fixed, and the chart.
+# refused with the line and leave the store as it was; exposure per day, fixed, and the chart;
+# a netblock registered later takes the systems seen in it, and their new owner is told.
 . "$(dirname "$0")/lib.sh"
 
 free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
@@ -148,5 +149,23 @@ must --json --at 2020-01-23T00:00:00Z scan list --cve CVE-2019-19781 --org min-a
 js 'one(d, ip="198.51.7.10")["state"] == "fixed"' "not seen in the last scan of its source: fixed"
 must --json scan stats --cve CVE-2000-0001
 js 'd["informs"].startswith("no advisory")' "a CVE without an advisory informs nobody, and says so"
+
+# a netblock registered after the scans: what was seen in it goes to its new owner (systems,
+# observations, the days), who is told once, like of a new observation; nobody twice
+must config set scan.fixed_after 3
+must --at 2020-01-23T01:00:00Z org netblock vital-e 192.0.2.0/24
+must --json --at 2020-01-23T01:00:00Z scan list --org vital-e
+js 'one(d, ip="192.0.2.77")["org"] == "vital-e" and one(d, ip="192.0.2.77")["reported_at"] == "2020-01-23T01:00:00Z"' "a netblock added later takes its systems"
+must --json --at 2020-01-23T01:00:00Z scan list --unmatched
+js '[r["asn"] for r in d] == [64501]' "no longer unmatched"
+must --json --at 2020-01-23T01:00:00Z scan list --observations --org vital-e
+js '[o["raw"] for o in d if o["ip"] == "192.0.2.77"] == [open("'"$F"'").read().split("\n")[6]]' "its observation follows, with the original row"
+must --json --at 2020-01-23T00:00:00Z scan stats --cve CVE-2019-19781 --by kind
+js '{g["kind"]: g["systems"] for g in d["days"][0]["by"]} == {"agency": 1, "ministry": 2, "vital": 2, "unmatched": 1}' "its days count for the new owner"
+must --json --at 2020-01-23T01:05:00Z alert deliver
+check 'len([m for m in mails if "soc@e.example" in m["to"] and "192.0.2.77" in m["body"]])' 1 "the new owner is told"
+must --at 2020-01-23T02:00:00Z org netblock vital-e 192.0.2.0/24 192.0.2.0/25
+must --json --at 2020-01-23T02:05:00Z alert deliver
+js 'd["delivered"] == 0' "a netblock given again, or a smaller one of the same owner: nobody told twice"
 must audit verify
 finish

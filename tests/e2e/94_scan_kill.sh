@@ -1,6 +1,6 @@
 # A scan import survives kill -9: the import of one file is killed at a random moment, ten times,
 # each time from the store as it was before; after each kill the store holds either nothing of
-# the file or all of it, and the event chain holds. Running it again after the last kill finishes
+# the file or all of it (its bytes in chunks, one sighting per row), and the event chain holds. Running it again after the last kill finishes
 # it, a further run adds nothing, and every owner has exactly one alert about it.
 . "$(dirname "$0")/lib.sh"
 
@@ -28,13 +28,25 @@ ID=$(new_id)
 must advisory publish "$ID" --silent
 F=$T/2020-01-13-scan_http_vulnerable-kill.csv
 
-state() { # prints "imports observations alerts"
+state() { # prints "imports observations alerts": observations are the rows stored (the file,
+	# in chunks, and a sighting per row in its system), counted from what the store holds
 	"$PY" - "$DB" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], timeout=30)
 q = lambda s: c.execute(s).fetchone()[0]
-print(q("SELECT count(*) FROM scan_imports"), q("SELECT count(*) FROM scan_obs"),
-      q("SELECT count(*) FROM alerts WHERE topic = 'scan'"))
+def sightings():
+    n = 0
+    for (b,) in c.execute("SELECT obs FROM scan_systems WHERE obs IS NOT NULL"):
+        n += sum(1 for x in b if x < 0x80) // 4   # four LEB128 numbers per sighting
+    return n
+chunks = q("SELECT count(*) FROM scan_chunks")
+raw = q("SELECT coalesce(sum(size), 0) FROM scan_chunks")
+imports = q("SELECT count(*) FROM scan_imports")
+size = q("SELECT coalesce(sum(size), 0) FROM scan_imports")
+if raw != size:
+    print("chunks-of-%d-bytes-for-%d" % (raw, size))
+else:
+    print(imports, sightings(), q("SELECT count(*) FROM alerts WHERE topic = 'scan'"))
 PY
 }
 

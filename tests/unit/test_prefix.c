@@ -188,6 +188,42 @@ static void test_random_against_brute_force(void **state)
 	free(b);
 }
 
+/* Many ranges in one /16 (the IPv4 table's bucket searched, not answered at once), around
+ * and beside buckets without any, each address against the brute force, by both lookups. */
+static void test_dense_bucket(void **state)
+{
+	enum {
+		N = 1500
+	};
+	struct prefix_block *b = calloc(N, sizeof(*b));
+	struct prefix_table *t;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		b[i].addr[10] = b[i].addr[11] = 0xff;
+		b[i].addr[12] = 10;
+		b[i].addr[13] = i == 0 ? 0 : (unsigned char)(1 + rnd() % 2);
+		b[i].addr[14] = (unsigned char)rnd();
+		b[i].addr[15] = (unsigned char)(rnd() & 0xf0);
+		b[i].prefix = i == 0 ? 96 + 12 : 96 + 20 + (int)(rnd() % 9);
+		for (int bit = b[i].prefix; bit < 128; bit++)
+			b[i].addr[bit / 8] &= (unsigned char)~(0x80 >> (bit % 8));
+		b[i].value = (uint32_t)i;
+	}
+	assert_int_equal(prefix_build(b, N, &t, NULL), 0);
+	for (uint32_t x = 0x0a000000u; x < 0x0a040000u; x += 7) {
+		unsigned char a[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		a[12] = (unsigned char)(x >> 24);
+		a[13] = (unsigned char)(x >> 16);
+		a[14] = (unsigned char)(x >> 8);
+		a[15] = (unsigned char)x;
+		assert_int_equal(prefix_lookup(t, a), brute(b, N, a));
+		assert_int_equal(prefix_lookup_v4(t, x), brute(b, N, a));
+	}
+	prefix_free(t);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(test_equal_blocks_last_wins),
 	    cmocka_unit_test(test_refuses_bad_blocks),
 	    cmocka_unit_test(test_random_against_brute_force),
+	    cmocka_unit_test(test_dense_bucket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "db/db.h"
 #include "model/advisory.h"
 #include "model/org.h"
@@ -175,7 +176,12 @@ static void test_owners_and_alerts(void **state)
 	                             NULL, &r, NULL),
 	                 0);
 	assert_int_equal(r.already, 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM scan_obs"), 5);
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_imports"), 1);
+	flt.unmatched = 0;
+	flt.observations = 1;
+	assert_int_equal(scan_list(f->db, &f->act, &flt, &rows, NULL), 0);
+	assert_int_equal(json_array_size(rows), 5);
+	json_decref(rows);
 
 	/* the next day: the same systems are not reported again (quiet period) ... */
 	f->act.at += 86400;
@@ -218,7 +224,8 @@ static void test_truncated_leaves_nothing(void **state)
 	assert_non_null(strstr(e.msg, "cut.csv:3:"));
 	/* the caller rolls back; the command does that for the whole file */
 	assert_int_equal(db_exec(f->db, "ROLLBACK TO t", NULL), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM scan_obs"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_chunks"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_systems"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM scan_imports"), 0);
 	assert_int_equal(scan_import(f->db, &f->act, file(f, "h.csv", "when,what\n1,2\n"),
 	                             SCAN_FORMAT_AUTO, NULL, &r, &e),
@@ -267,12 +274,164 @@ static void test_days_and_fixed(void **state)
 	json_decref(s);
 }
 
+/* The file is kept in chunks of 1 MiB; every observation's row is read back as it was in the
+ * file, also a row that straddles two chunks, with its line, port, time and AS number. */
+static void test_observations_read_back(void **state)
+{
+	struct fixture *f = *state;
+	struct scan_import_result r;
+	struct scan_filter flt = {0};
+	struct buf b;
+	json_t *rows, *row;
+	size_t i;
+	long last = 0, cross = 0, seen_cross = 0;
+	FILE *fp;
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/big.csv", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("\"timestamp\",\"ip\",\"port\",\"hostname\",\"tag\",\"asn\"\r\n", fp);
+	for (int k = 0; k < 30000; k++) { /* ~2.2 MB: rows cross the chunks' ends */
+		long at = ftell(fp);
+		if (at < (1L << 20) && at + 75 > (1L << 20))
+			cross = k + 2; /* its line (the header is line 1) */
+		fprintf(fp,
+		        "\"2020-01-13 03:%02d:%02d\",\"198.51.%d.%d\",%d,\"h%d.example\","
+		        "\"citrix;cve-2019-19781\",%d\r\n",
+		        k / 60 % 60, k % 60, k / 250, k % 250, 443 + k % 3, k, 64500 + k % 7);
+	}
+	fclose(fp);
+	f->act.at = 1578902400;
+	assert_int_equal(scan_import(f->db, &f->act, path, SCAN_FORMAT_AUTO, NULL, &r, NULL), 0);
+	assert_int_equal(r.observations, 30000);
+	assert_true(count(f, "SELECT count(*) FROM scan_chunks") >= 2);
+	flt.observations = 1;
+	flt.limit = 100000;
+	flt.org = "min-a";
+	assert_int_equal(scan_list(f->db, &f->act, &flt, &rows, NULL), 0);
+	assert_int_equal(json_array_size(rows), 30000 - 250); /* 198.51.100.x: the agency's */
+	buf_init(&b, BUF_MAX_DEFAULT);
+	json_array_foreach(rows, i, row)
+	{
+		long line = (long)json_integer_value(json_object_get(row, "line"));
+		long k = line - 2;
+		char ip[32];
+
+		last = line;
+		seen_cross |= line == cross;
+		snprintf(ip, sizeof(ip), "198.51.%ld.%ld", k / 250, k % 250);
+		buf_reset(&b);
+		buf_printf(&b,
+		           "\"2020-01-13 03:%02ld:%02ld\",\"%s\",%ld,\"h%ld.example\","
+		           "\"citrix;cve-2019-19781\",%ld",
+		           k / 60 % 60, k % 60, ip, 443 + k % 3, k, 64500 + k % 7);
+		assert_string_equal(json_string_value(json_object_get(row, "raw")), buf_str(&b));
+		assert_string_equal(json_string_value(json_object_get(row, "ip")), ip);
+		assert_int_equal(json_integer_value(json_object_get(row, "port")), 443 + k % 3);
+		assert_int_equal(json_integer_value(json_object_get(row, "asn")), 64500 + k % 7);
+		assert_string_equal(json_string_value(json_object_get(row, "org")), "min-a");
+	}
+	assert_int_equal(last, 30001);
+	assert_true(cross > 0);
+	assert_true(seen_cross); /* the row holding the last byte of the first chunk */
+	buf_free(&b);
+	json_decref(rows);
+	/* the rows of one system: by organisation, CVE, and source */
+	flt.org = "agency-a1";
+	flt.cve = "CVE-2019-19781";
+	flt.source = "another-source";
+	assert_int_equal(scan_list(f->db, &f->act, &flt, &rows, NULL), 0);
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+	flt.source = r.source;
+	assert_int_equal(scan_list(f->db, &f->act, &flt, &rows, NULL), 0);
+	assert_int_equal(json_array_size(rows), 250);
+	json_decref(rows);
+}
+
+/* A netblock registered after the scan: its systems go to the new owner, the days move with
+ * them, and the new owner is told once; a more specific netblock inside keeps its own. */
+static void test_netblock_added_later(void **state)
+{
+	struct fixture *f = *state;
+	struct scan_import_result r;
+	struct scan_filter flt = {0};
+	struct scan_stats_opts o = {0};
+	struct contact_fields c = {0};
+	json_t *rows, *s;
+
+	f->act.at = 1578902400;
+	assert_int_equal(scan_import(f->db, &f->act,
+	                             file(f, "d.csv",
+	                                  "ip,port,seen_at,cve\n"
+	                                  "203.0.113.5,443,2020-01-13T03:12:44Z,CVE-2019-19781\n"
+	                                  "203.0.113.6,443,2020-01-13T03:12:45Z,CVE-2019-19781\n"
+	                                  "203.0.113.200,443,2020-01-13T03:12:46Z,CVE-2019-19781\n"
+	                                  "198.51.100.7,443,2020-01-13T03:12:47Z,CVE-2019-19781\n"),
+	                             SCAN_FORMAT_AUTO, NULL, &r, NULL),
+	                 0);
+	assert_int_equal(r.unmatched, 3);
+	assert_int_equal(count(f, "SELECT count(*) FROM alerts WHERE topic = 'scan'"), 1);
+	assert_int_equal(count(f, "SELECT systems FROM scan_daily WHERE org_id = ''"), 3);
+	c.org = "min-a";
+	c.name = "CISO A";
+	c.email = "ciso@a.example";
+	assert_int_equal(org_contact_set(f->db, &f->act, &c, NULL), 0);
+	f->act.at += 3600;
+	/* the agency's /24 is there already: a /16 around it takes only what is not the agency's */
+	assert_int_equal(org_netblock_add(f->db, &f->act, "vital-e", "203.0.113.0/25", NULL), 0);
+	assert_int_equal(scan_list(f->db, &f->act, &flt, &rows, NULL), 0);
+	assert_string_equal(owner(rows, "203.0.113.5"), "vital-e");
+	assert_string_equal(owner(rows, "203.0.113.6"), "vital-e");
+	assert_string_equal(owner(rows, "203.0.113.200"), "");
+	assert_string_equal(owner(rows, "198.51.100.7"), "agency-a1");
+	json_decref(rows);
+	assert_int_equal(count(f, "SELECT systems FROM scan_daily WHERE org_id = ''"), 1);
+	assert_int_equal(count(f, "SELECT systems FROM scan_daily WHERE org_id = 'vital-e'"), 2);
+	/* one alert to vital-e listing both systems */
+	assert_int_equal(count(f, "SELECT count(*) FROM alerts WHERE topic = 'scan' AND org_id ="
+	                          " 'vital-e' AND body LIKE '%203.0.113.5 %' AND body LIKE"
+	                          " '%203.0.113.6 %'"),
+	                 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE action = 'scan.remap'"), 1);
+	/* the same netblock again changes nothing; one inside the agency's stays the agency's */
+	assert_int_equal(org_netblock_add(f->db, &f->act, "vital-e", "203.0.113.0/25", NULL), 0);
+	assert_int_equal(org_netblock_add(f->db, &f->act, "min-a", "198.0.0.0/8", NULL), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM alerts WHERE topic = 'scan'"), 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE action = 'scan.remap'"), 1);
+	o.cve = "CVE-2019-19781";
+	o.by = "org";
+	assert_int_equal(scan_stats(f->db, &f->act, &o, &s, NULL), 0);
+	assert_int_equal(json_integer_value(json_object_get(s, "unmatched")), 1);
+	json_decref(s);
+	/* the netblock taken away again: its systems belong to nobody, and nobody is told */
+	{
+		unsigned char a[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 203, 0, 113, 0};
+		assert_int_equal(
+		    db_exec(f->db, "DELETE FROM netblocks WHERE cidr = '203.0.113.0/25'", NULL), 0);
+		assert_int_equal(scan_netblock_changed(f->db, &f->act, a, 96 + 25, NULL), 0);
+	}
+	assert_int_equal(scan_list(f->db, &f->act, &flt, &rows, NULL), 0);
+	assert_string_equal(owner(rows, "203.0.113.5"), "");
+	assert_string_equal(owner(rows, "198.51.100.7"), "agency-a1");
+	json_decref(rows);
+	assert_int_equal(count(f, "SELECT systems FROM scan_daily WHERE org_id = ''"), 3);
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_daily WHERE org_id = 'vital-e'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM alerts WHERE topic = 'scan'"), 2);
+	assert_int_equal(scan_netblock_changed(
+	                     f->db, &f->act, (const unsigned char *)"0123456789abcdef", 129, NULL),
+	                 ERR_INPUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_owners_and_alerts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_truncated_leaves_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_days_and_fixed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_observations_read_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_netblock_added_later, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
