@@ -96,9 +96,20 @@ static size_t read_piece(FILE *f, char *buf, size_t max)
 
 int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 {
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	if (f == NULL)
+		return err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+	rc = csv_each_stream(f, path, fn, ctx, e);
+	fclose(f);
+	return rc;
+}
+
+int csv_each_stream(FILE *f, const char *path, csv_row_fn fn, void *ctx, struct err *e)
+{
 	struct csv_parser p;
 	struct csv_state st;
-	FILE *f;
 	struct progress bar;
 	struct stat sb;
 	int64_t done = 0;
@@ -106,9 +117,6 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	size_t len;
 	int line_start = 1;
 
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
 	memset(&st, 0, sizeof(st));
 	st.path = path;
 	st.fn = fn;
@@ -118,7 +126,7 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	st.row_start = 1;
 	st.first_row = 1;
 	piece = xmalloc(CSV_MAX_FIELD);
-	if (fstat(fileno(f), &sb) == 0)
+	if (fileno(f) >= 0 && fstat(fileno(f), &sb) == 0)
 		progress_start(&bar, path, (int64_t)sb.st_size, 4 << 20);
 	else
 		progress_start(&bar, path, 0, 1);
@@ -153,7 +161,6 @@ int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e)
 	csv_free(&p);
 	free(st.fields);
 	free(piece);
-	fclose(f);
 	return st.rc;
 }
 

@@ -6,6 +6,7 @@
 #include "core/err.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Called once per row; fields are borrowed for the call. A non-zero return stops reading and
  * is returned by csv_each (with the message the callback put in e). */
@@ -15,6 +16,9 @@ typedef int (*csv_row_fn)(void *ctx, long line, char **fields, size_t nfields, s
  * unterminated quote, a stray quote) fails with "path:line: ...". At most 4096 fields a row,
  * 64 KiB a field and 1 MiB a row. */
 int csv_each(const char *path, csv_row_fn fn, void *ctx, struct err *e);
+/* csv_each over an open stream (an upload held in memory, through fmemopen); name stands for
+ * the file in messages. The caller closes f. */
+int csv_each_stream(FILE *f, const char *name, csv_row_fn fn, void *ctx, struct err *e);
 
 /* For a header row: the index of column name (case-insensitive), or -1. */
 int csv_column(char **fields, size_t nfields, const char *name);

@@ -734,6 +734,24 @@ static int advisory_is_material(const struct advisory_version *before,
 	return 0;
 }
 
+int advisory_draft_material(struct db *db, const struct advisory_version *draft, int *material,
+                            struct err *e)
+{
+	struct advisory_version prev;
+	char prevlabel[16];
+	int rc;
+
+	*material = 1;
+	if (draft->num == 0)
+		return 0;
+	advisory_version_label(draft->num - 1, prevlabel, sizeof(prevlabel));
+	if ((rc = advisory_load(db, draft->id, prevlabel, 0, &prev, e)) != 0)
+		return rc;
+	*material = advisory_is_material(&prev, draft);
+	advisory_version_free(&prev);
+	return 0;
+}
+
 int advisory_publish(struct db *db, const struct act *act, const char *id, int silent, int force,
                      int *num, int *material, struct err *e)
 {

@@ -76,6 +76,12 @@ int advisory_update(struct db *db, const struct act *act, const char *id,
 int advisory_publish(struct db *db, const struct act *act, const char *id, int silent, int force,
                      int *num, int *material, struct err *e);
 
+/* Whether publishing draft (a version not yet published) would be a material change, as
+ * advisory_publish decides it without --silent or --force-alert: 1 for 1.00, else compared
+ * with the version before it. Reads only. */
+int advisory_draft_material(struct db *db, const struct advisory_version *draft, int *material,
+                            struct err *e);
+
 /* Loads a version: label NULL means the latest published one, or the draft when none is;
  * draft 1 means the draft when there is one (what `affected` and `update` work on). */
 int advisory_load(struct db *db, const char *id, const char *label, int draft,

@@ -393,8 +393,31 @@ static int inv_cyclonedx(struct inv_import *s, json_t *bom, struct err *e)
 	return 0;
 }
 
-int inventory_import(struct db *db, const struct act *act, const char *path, const char *org,
-                     int replace, long *count, struct err *e)
+/* The first byte that is not white space, of data (len bytes) or else of the file path; EOF
+ * when there is none or the file does not open. */
+static int inv_first_byte(const char *path, const char *data, size_t len)
+{
+	FILE *f;
+	int c = EOF;
+
+	if (data) {
+		for (size_t i = 0; i < len; i++)
+			if (!strchr(" \t\r\n", data[i]) || data[i] == '\0')
+				return (unsigned char)data[i];
+		return EOF;
+	}
+	if ((f = fopen(path, "rb")) == NULL)
+		return EOF;
+	while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\r' || c == '\n')
+		;
+	fclose(f);
+	return c;
+}
+
+/* inventory_import of the file path, or (data not NULL) of the len bytes at data, which path
+ * then only names in messages. */
+static int inv_import_any(struct db *db, const struct act *act, const char *path, const char *data,
+                          size_t len, const char *org, int replace, long *count, struct err *e)
 {
 	struct inv_import s;
 	json_error_t jerr;
@@ -409,7 +432,8 @@ int inventory_import(struct db *db, const struct act *act, const char *path, con
 	s.replace = replace;
 	if (org && (rc = org_require(db, org, e)) != 0)
 		return err_wrap(e, "--org: ");
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	root = data ? json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr)
+	            : json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (root) {
 		if (json_is_array(root))
 			rc = inv_json_rows(&s, root, e);
@@ -426,19 +450,21 @@ int inventory_import(struct db *db, const struct act *act, const char *path, con
 			            path);
 		json_decref(root);
 	} else {
-		FILE *f = fopen(path, "rb");
-		int c = EOF;
+		int c = inv_first_byte(path, data, len);
+		FILE *f =
+		    data ? (len ? fmemopen((void *)data, len, "rb") : NULL) : fopen(path, "rb");
 
-		while (f && ((c = fgetc(f)) == ' ' || c == '\t' || c == '\r' || c == '\n'))
-			;
-		if (f == NULL)
+		if (f == NULL && !(data && len == 0))
 			rc = err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
 		else if (c == '[' || c == '{')
 			rc = err_set(e, ERR_INPUT, "%s:%d: malformed JSON: %s", path, jerr.line,
 			             jerr.text);
+		else if (data && memchr(data, '\0', len))
+			rc = err_set(e, ERR_INPUT,
+			             "%s: a NUL byte: expected a CSV or JSON text file", path);
 		else {
 			s.csv = 1;
-			rc = csv_each(path, inv_csv_row, &s, e);
+			rc = f ? csv_each_stream(f, path, inv_csv_row, &s, e) : 0;
 			if (rc == 0 && s.ncols == 0)
 				rc = err_set(
 				    e, ERR_INPUT,
@@ -459,6 +485,53 @@ int inventory_import(struct db *db, const struct act *act, const char *path, con
 		free(s.orgs[i]);
 	free(s.orgs);
 	return rc;
+}
+
+int inventory_import(struct db *db, const struct act *act, const char *path, const char *org,
+                     int replace, long *count, struct err *e)
+{
+	return inv_import_any(db, act, path, NULL, 0, org, replace, count, e);
+}
+
+int inventory_import_data(struct db *db, const struct act *act, const char *name, const char *data,
+                          size_t len, const char *org, int replace, long *count, struct err *e)
+{
+	return inv_import_any(db, act, name, data, len, org, replace, count, e);
+}
+
+int inventory_remove(struct db *db, const struct act *act, const char *org, const char *product,
+                     const char *version, struct err *e)
+{
+	struct product_ref ref;
+	struct db_stmt *st;
+	char object[96];
+	int rc;
+
+	if ((rc = org_require(db, org, e)) != 0)
+		return rc;
+	if (product == NULL || (rc = product_parse(product, &ref, e)) != 0)
+		return product ? err_wrap(e, "field product: ")
+		               : err_set(e, ERR_INPUT, "field product: missing");
+	if (version == NULL || version[0] == '\0')
+		version = ref.version;
+	rc = db_prepare(db,
+	                "DELETE FROM inventory WHERE org_id = ?1 AND product = ?2 AND version = ?3",
+	                &st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_text(st, 1, org);
+	db_bind_text(st, 2, ref.name);
+	db_bind_text(st, 3, version);
+	rc = db_step(st, e);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return err_set(e, ERR_NOTFOUND, "%s has no inventory row %s %s", org, ref.name,
+		               version);
+	snprintf(object, sizeof(object), "org:%s", org);
+	return event_append(db, act, "inventory.remove", object,
+	                    json_pack("{s:s, s:s}", "product", ref.name, "version", version), e);
 }
 
 int inventory_list(struct db *db, const char *org, const char *product, json_t **out, struct err *e)

@@ -8,6 +8,7 @@
 #include "model/event.h"
 
 #include <jansson.h>
+#include <stddef.h>
 
 struct db;
 
@@ -30,6 +31,17 @@ int inventory_put(struct db *db, const struct act *act, const struct inventory_r
  * the rows the file has. *count gets the number of rows read. */
 int inventory_import(struct db *db, const struct act *act, const char *path, const char *org,
                      int replace, long *count, struct err *e);
+
+/* inventory_import of a file held in memory (an upload): the same formats, checks and
+ * messages, with name standing for the file in them and in the event. */
+int inventory_import_data(struct db *db, const struct act *act, const char *name, const char *data,
+                          size_t len, const char *org, int replace, long *count, struct err *e);
+
+/* Removes the organisation's row of product (any form inventory_put takes) and version (NULL or
+ * "": the version the CPE or purl carries) and logs inventory.remove. ERR_NOTFOUND when the
+ * organisation has no such row. */
+int inventory_remove(struct db *db, const struct act *act, const char *org, const char *product,
+                     const char *version, struct err *e);
 
 /* A JSON array of rows (org, product, version, count, internet_facing); filters may be NULL. */
 int inventory_list(struct db *db, const char *org, const char *product, json_t **out,

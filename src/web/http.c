@@ -11,6 +11,7 @@
 #include "model/alert.h"
 #include "model/config.h"
 #include "web/app.h"
+#include "web/cache.h"
 #include "web/metrics.h"
 #include "web/router.h"
 #include "web/html.h"
@@ -26,6 +27,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +36,114 @@
 #define DRAIN_SECS   10
 #define CONN_LIMIT   512
 #define CONN_TIMEOUT 20
+/* per connection: the request's headers and the answer's; libmicrohttpd zeroes it for every
+ * request on a kept-alive connection, so 64 KiB cost 7% of a cached answer's time */
+#define CONN_MEMORY  ((size_t)32 * 1024)
+#define CACHE_BYTES  ((size_t)64 << 20) /* rendered public answers kept in memory */
+#define LOG_BYTES    (64 * 1024)        /* request log lines held before they are written */
+#define LOG_FLUSH_MS 200                /* and at most this long */
+
+/* ---- the request log: one line per request, written in batches ---- */
+
+/* Lines wait in a buffer and go to stderr in one write when it fills or LOG_FLUSH_MS after
+ * the first: a write(2) per request costs more than the rest of a cached answer. */
+struct reqlog {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf pending;
+	int stop, running;
+	pthread_t thread;
+};
+
+/* Writes what is pending. Under the lock. */
+static void reqlog_write(struct reqlog *l)
+{
+	size_t off = 0;
+
+	while (off < l->pending.len) {
+		ssize_t n = write(STDERR_FILENO, l->pending.data + off, l->pending.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* nowhere to log to: the lines are dropped, the server goes on */
+		off += (size_t)n;
+	}
+	buf_reset(&l->pending);
+}
+
+static void reqlog_add(struct reqlog *l, const char *line, size_t len)
+{
+	pthread_mutex_lock(&l->mu);
+	if (l->pending.len + len > LOG_BYTES)
+		reqlog_write(l);
+	if (l->pending.len == 0)
+		pthread_cond_signal(&l->cv);
+	buf_add(&l->pending, line, len);
+	pthread_mutex_unlock(&l->mu);
+}
+
+static void *reqlog_main(void *arg)
+{
+	struct reqlog *l = arg;
+
+	pthread_mutex_lock(&l->mu);
+	while (!l->stop) {
+		struct timespec until;
+		if (l->pending.len == 0) {
+			pthread_cond_wait(&l->cv, &l->mu);
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += LOG_FLUSH_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!l->stop && pthread_cond_timedwait(&l->cv, &l->mu, &until) != ETIMEDOUT)
+			;
+		reqlog_write(l);
+	}
+	reqlog_write(l);
+	pthread_mutex_unlock(&l->mu);
+	return NULL;
+}
+
+static void reqlog_start(struct reqlog *l)
+{
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	buf_init(&l->pending, LOG_BYTES + 4096);
+	l->running = pthread_create(&l->thread, NULL, reqlog_main, l) == 0;
+}
+
+/* Writes what is pending and stops the log thread. */
+static void reqlog_stop(struct reqlog *l)
+{
+	if (!l->running)
+		return;
+	pthread_mutex_lock(&l->mu);
+	l->stop = 1;
+	pthread_cond_signal(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+	pthread_join(l->thread, NULL);
+	l->running = 0;
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->cv);
+	buf_free(&l->pending);
+}
+
+/* What the server holds beyond struct app (which every handler sees): the cache of rendered
+ * public answers and the request log. The access handler's closure is &server.app. */
+struct server {
+	struct app app; /* first */
+	struct cache *cache;
+	struct reqlog log;
+};
+
+static struct server *server_of(const struct app *a)
+{
+	return (struct server *)(void *)(uintptr_t)a;
+}
 
 /* ---- the per-thread store connection ---- */
 
@@ -81,6 +191,7 @@ const char *req_cookie(struct req *r, const char *name)
 
 const char *req_csrf(struct req *r)
 {
+	r->csrf_used = 1;
 	if (r->csrf[0] == '\0') {
 		user_random_text(r->csrf, USER_CSRF_LEN);
 		r->csrf_new = 1;
@@ -146,13 +257,46 @@ int resp_json(struct req *r, int status, json_t *v)
 	return 0;
 }
 
+/* The field a message names: `field "x"`, `query parameter "x"` or the CLI's `--x` (the API's
+ * body fields are the CLI's option names). Writes it to out; 0 when there is none. */
+static int problem_field(const char *msg, char *out, size_t outsz)
+{
+	static const char *const quoted[] = {"field \"", "query parameter \""};
+	const char *p;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++)
+		if ((p = strstr(msg, quoted[i])) != NULL) {
+			p += strlen(quoted[i]);
+			n = strcspn(p, "\"");
+			if (p[n] == '"' && n > 0 && n < outsz) {
+				memcpy(out, p, n);
+				out[n] = '\0';
+				return 1;
+			}
+		}
+	for (p = strstr(msg, "--"); p; p = strstr(p + 2, "--")) {
+		n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+		if ((p == msg || p[-1] == ' ' || p[-1] == '(' || p[-1] == '"') && n > 0 &&
+		    n < outsz && p[2] != '-') {
+			memcpy(out, p + 2, n);
+			out[n] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int resp_problem(struct req *r, int status, const char *title, const char *detail)
 {
 	json_t *p =
 	    json_pack("{s:s, s:s, s:i}", "type", "about:blank", "title", title, "status", status);
+	char field[64];
 
 	if (detail)
 		json_object_set_new(p, "detail", json_string(detail));
+	if (detail && status == 400 && problem_field(detail, field, sizeof(field)))
+		json_object_set_new(p, "field", json_string(field));
 	json_object_set_new(p, "instance", json_string(r->path));
 	resp_json(r, status, p);
 	r->ctype = "application/problem+json";
@@ -283,6 +427,7 @@ static void req_free(struct req *r)
 		free(r->headers[i][1]);
 	}
 	free(r->form_copy);
+	free(r->cache_key);
 	free(r->path);
 	buf_free(&r->body);
 	buf_free(&r->out);
@@ -383,23 +528,23 @@ static void workq_stop(struct workq *q)
 
 /* ---- the access handler ---- */
 
-static enum MHD_Result queue_answer(struct req *r)
+/* The response for r's status, type and headers, with body (len bytes) handed to MHD,
+ * which frees it with free() when the last connection is done with it. */
+static struct MHD_Response *make_response(struct req *r, char *body, size_t len, const char *etag)
 {
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-	size_t len = r->out.len;
-	char *body = buf_take(&r->out);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer_with_free_callback(len, body, free);
 
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(body);
-		return MHD_NO;
+		return NULL;
 	}
 	MHD_add_response_header(resp, "Content-Type",
 	                        r->ctype ? r->ctype : "text/plain; charset=utf-8");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	                        "default-src 'none'; style-src 'self'; img-src 'self';"
-	                        " form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(
+	    resp, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self';"
+	    " form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -407,6 +552,8 @@ static enum MHD_Result queue_answer(struct req *r)
 	    resp, "Cache-Control",
 	    r->cache_public && r->user.id == 0 && !r->csrf_new ? "public, max-age=60" : "no-store");
 	MHD_add_response_header(resp, "Vary", "Cookie, Authorization");
+	if (etag)
+		MHD_add_response_header(resp, "ETag", etag);
 	if (r->app->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (r->csrf_new && r->user.id == 0) {
@@ -418,10 +565,91 @@ static enum MHD_Result queue_answer(struct req *r)
 	}
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
-	r->out.len = len; /* for the log */
+	return resp;
+}
+
+/* 1 when r's answer is the same for every anonymous reader, so the cache may keep it: the
+ * public's 200 of a public GET route, marked cacheable by its handler, with no cookie and no
+ * CSRF token in it. */
+static int cacheable(const struct req *r)
+{
+	if (r->cache_key == NULL || r->status != 200 || !r->cache_public || r->user.id != 0 ||
+	    r->via_token || r->csrf_new || r->csrf_used)
+		return 0;
+	for (int i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i][0], "Set-Cookie") == 0)
+			return 0;
+	return 1;
+}
+
+static enum MHD_Result queue_answer(struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len = r->out.len;
+	char *body = buf_take(&r->out);
+
+	r->sent = len;
+	if (cacheable(r)) {
+		struct server *s = server_of(r->app);
+		struct MHD_Response *notmod;
+		char etag[CACHE_ETAG_LEN + 1];
+		int nm;
+
+		cache_etag(body, len, etag);
+		if ((resp = make_response(r, body, len, etag)) == NULL)
+			return MHD_NO;
+		notmod = make_response(r, NULL, 0, etag);
+		nm = cache_etag_match(req_header(r, "If-None-Match"), etag);
+		if (nm)
+			r->sent = 0;
+		ret = MHD_queue_response(r->conn, nm ? MHD_HTTP_NOT_MODIFIED : (unsigned)r->status,
+		                         nm ? notmod : resp);
+		if (nm)
+			r->status = MHD_HTTP_NOT_MODIFIED;
+		if (notmod)
+			cache_put(s->cache, r->cache_key, r->cache_gen, r->now, resp, notmod, len,
+			          etag);
+		else
+			MHD_destroy_response(resp);
+		return ret;
+	}
+	if ((resp = make_response(r, body, len, NULL)) == NULL)
+		return MHD_NO;
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* 1 when the cache may answer r: an anonymous GET (or HEAD) of a public route. */
+static int cache_candidate(struct req *r)
+{
+	return r->route && r->route->method == GET && r->route->perm == PERM_PUBLIC &&
+	       req_header(r, "Authorization") == NULL && req_cookie(r, "baken_session") == NULL;
+}
+
+/* Answers r from the cache when it holds it (returns 1 with the MHD result in *ret); else
+ * notes the key and the generation, so that the answer can be kept, and returns 0. */
+static int cache_try(struct server *s, struct req *r, enum MHD_Result *ret)
+{
+	struct buf key;
+	struct err e;
+	struct db *db = app_db(&s->app, &e);
+	uint64_t gen = cache_generation(s->cache, db, now_ns());
+
+	buf_init(&key, 4096);
+	if (cache_key(&key, r->path, r->conn) != 0) {
+		buf_free(&key);
+		return 0;
+	}
+	if (cache_serve(s->cache, buf_str(&key), gen, r->now, req_header(r, "If-None-Match"),
+	                r->conn, ret, &r->status, &r->sent)) {
+		buf_free(&key);
+		return 1;
+	}
+	r->cache_key = buf_take(&key);
+	r->cache_gen = gen;
+	return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -444,7 +672,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (r->status == 0) {
+		enum MHD_Result ret;
+		if (cache_candidate(r) && cache_try(server_of(a), r, &ret))
+			return ret;
 		router_dispatch(r);
+		if (r->route && r->route->method == POST)
+			cache_bump(
+			    server_of(a)->cache); /* it may have changed what the public sees */
 		if (r->deferred) {
 			MHD_suspend_connection(conn);
 			workq_push(a->work, r);
@@ -459,8 +693,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct app *a = cls;
 	struct req *r = *con_cls;
+	static _Thread_local int64_t log_sec = -1;
+	static _Thread_local char log_when[32];
+	int64_t t = time_now();
 	double secs;
-	char when[32];
+	char line[1200];
+	int n;
 
 	(void)conn;
 	(void)toe;
@@ -469,11 +707,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	secs = (double)(now_ns() - r->start_ns) / 1e9;
 	metrics_observe(a->metrics, r->route_index, r->status ? r->status : 500, secs);
 	metrics_inflight(a->metrics, -1);
-	time_format(time_now(), when, sizeof(when));
+	/* the time, formatted once a second per thread */
+	if (t != log_sec) {
+		time_format(t, log_when, sizeof(log_when));
+		log_sec = t;
+	}
 	/* one line per request; acknowledgement tokens stay out of the log */
-	fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", when, r->addr, r->method,
-	        strncmp(r->path, "/ack/", 5) == 0 ? "/ack/..." : r->path, r->status, r->out.len,
-	        secs * 1000, r->user.id ? r->user.name : "-");
+	n = snprintf(line, sizeof(line), "%s %s %s %s %d %zu %.1fms %s\n", log_when, r->addr,
+	             r->method, strncmp(r->path, "/ack/", 5) == 0 ? "/ack/..." : r->path, r->status,
+	             r->sent, secs * 1000, r->user.id ? r->user.name : "-");
+	if (n > 0)
+		reqlog_add(&server_of(a)->log, line,
+		           (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	req_free(r);
 	*con_cls = NULL;
 }
@@ -619,7 +864,7 @@ int web_serve(const struct web_options *o, struct err *e)
 {
 	struct sockaddr_in6 sa;
 	unsigned salen = 0;
-	struct app a;
+	struct server srv;
 	struct deliverer d;
 	char *cert = NULL, *key = NULL;
 	sigset_t sigs;
@@ -631,7 +876,7 @@ int web_serve(const struct web_options *o, struct err *e)
 	const union MHD_DaemonInfo *info;
 	int rc = 0, sig = 0, deliver = 0;
 
-	memset(&a, 0, sizeof(a));
+	memset(&srv, 0, sizeof(srv));
 	memset(&d, 0, sizeof(d));
 	if (sodium_init() < 0)
 		return err_set(e, ERR_IO, "libsodium cannot start");
@@ -652,7 +897,7 @@ int web_serve(const struct web_options *o, struct err *e)
 			return ERR_INPUT;
 		}
 		flags |= MHD_USE_TLS;
-		a.tls = 1;
+		srv.app.tls = 1;
 	}
 	if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -660,32 +905,35 @@ int web_serve(const struct web_options *o, struct err *e)
 	if ((rc = db_open(o->db_path, 0, &db, e)) != 0)
 		goto out;
 	db_close(db);
-	a.db_path = o->db_path;
-	pthread_key_create(&a.db_key, db_key_close);
-	a.metrics = metrics_new(router_nroutes);
+	srv.app.db_path = o->db_path;
+	pthread_key_create(&srv.app.db_key, db_key_close);
+	srv.app.metrics = metrics_new(router_nroutes);
 	/* signals go to sigwait below, not to any thread the server starts */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	a.work = workq_start(&a);
+	srv.app.work = workq_start(&srv.app);
+	srv.cache = cache_new(CACHE_BYTES);
+	metrics_cache(srv.app.metrics, srv.cache);
+	reqlog_start(&srv.log);
 	if (cert)
-		a.daemon = MHD_start_daemon(
-		    flags, 0, NULL, NULL, on_request, &a, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		    MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, pool,
+		srv.app.daemon = MHD_start_daemon(
+		    flags, 0, NULL, NULL, on_request, &srv.app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		    NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, pool,
 		    MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-		    CONN_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &a, MHD_OPTION_HTTPS_MEM_CERT, cert,
-		    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+		    CONN_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv.app, MHD_OPTION_HTTPS_MEM_CERT,
+		    cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	else
-		a.daemon = MHD_start_daemon(
-		    flags, 0, NULL, NULL, on_request, &a, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		    MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, pool,
+		srv.app.daemon = MHD_start_daemon(
+		    flags, 0, NULL, NULL, on_request, &srv.app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		    NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, pool,
 		    MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-		    CONN_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &a, MHD_OPTION_END);
-	if (a.daemon == NULL) {
+		    CONN_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv.app, MHD_OPTION_END);
+	if (srv.app.daemon == NULL) {
 		rc = err_set(e, ERR_IO,
 		             "cannot listen on %s (taken, or not an address of this"
 		             " machine?)",
@@ -693,13 +941,13 @@ int web_serve(const struct web_options *o, struct err *e)
 		goto out;
 	}
 	if (o->deliver_interval > 0) {
-		d.app = &a;
+		d.app = &srv.app;
 		d.interval = o->deliver_interval;
 		pthread_mutex_init(&d.mu, NULL);
 		pthread_cond_init(&d.cv, NULL);
 		deliver = pthread_create(&d.thread, NULL, deliver_main, &d) == 0;
 	}
-	info = MHD_get_daemon_info(a.daemon, MHD_DAEMON_INFO_BIND_PORT);
+	info = MHD_get_daemon_info(srv.app.daemon, MHD_DAEMON_INFO_BIND_PORT);
 	{
 		char host[INET6_ADDRSTRLEN] = "";
 		if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
@@ -708,7 +956,7 @@ int web_serve(const struct web_options *o, struct err *e)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&sa)->sin_addr, host,
 			          sizeof(host));
 		fprintf(stderr, "baken serve: listening on %s://%s%s%s:%u (%u threads)%s\n",
-		        a.tls ? "https" : "http", strchr(host, ':') ? "[" : "", host,
+		        srv.app.tls ? "https" : "http", strchr(host, ':') ? "[" : "", host,
 		        strchr(host, ':') ? "]" : "", info ? info->port : 0, pool,
 		        deliver ? ", delivering alerts" : "");
 	}
@@ -720,15 +968,15 @@ int web_serve(const struct web_options *o, struct err *e)
 		;
 	fprintf(stderr, "baken serve: %s: stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	{
-		MHD_socket ls = MHD_quiesce_daemon(a.daemon);
+		MHD_socket ls = MHD_quiesce_daemon(srv.app.daemon);
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
 	}
-	for (int i = 0; i < DRAIN_SECS * 20 && metrics_inflight_now(a.metrics) > 0; i++)
+	for (int i = 0; i < DRAIN_SECS * 20 && metrics_inflight_now(srv.app.metrics) > 0; i++)
 		usleep(50000);
-	workq_stop(a.work); /* what is queued finishes and is resumed first */
-	a.work = NULL;
-	MHD_stop_daemon(a.daemon);
+	workq_stop(srv.app.work); /* what is queued finishes and is resumed first */
+	srv.app.work = NULL;
+	MHD_stop_daemon(srv.app.daemon);
 	if (deliver) {
 		pthread_mutex_lock(&d.mu);
 		d.stop = 1;
@@ -736,13 +984,16 @@ int web_serve(const struct web_options *o, struct err *e)
 		pthread_mutex_unlock(&d.mu);
 		pthread_join(d.thread, NULL);
 	}
+	reqlog_stop(&srv.log);
 	fprintf(stderr, "baken serve: stopped\n");
 	rc = 0;
 out:
-	workq_stop(a.work);
-	if (a.metrics)
-		pthread_key_delete(a.db_key);
-	metrics_free(a.metrics);
+	workq_stop(srv.app.work);
+	if (srv.app.metrics)
+		pthread_key_delete(srv.app.db_key);
+	metrics_free(srv.app.metrics);
+	reqlog_stop(&srv.log);
+	cache_free(srv.cache);
 	free(cert);
 	if (key) {
 		sodium_memzero(key, strlen(key));

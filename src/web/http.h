@@ -25,7 +25,9 @@ struct MHD_Connection;
 #define REQ_MAX_HEADERS 8
 
 struct form_field {
-	char *name, *value; /* decoded; point into the request's copy of the body */
+	char *name, *value;   /* decoded; point into the request's copy of the body */
+	size_t len;           /* of value (a file may hold NUL bytes) */
+	const char *filename; /* multipart/form-data: the file's name; NULL for other fields */
 };
 
 struct req {
@@ -49,6 +51,7 @@ struct req {
 	int via_token;                /* authenticated by an API token */
 	char csrf[USER_CSRF_LEN + 1]; /* the session's CSRF token, or the anonymous one */
 	int csrf_new;                 /* the anonymous CSRF cookie is to be set */
+	int csrf_used;                /* the answer holds the CSRF token: never cached */
 
 	struct db *db; /* this thread's connection; valid while the handler runs */
 	int on_worker; /* 1 when running on a worker thread (after HTTP_DEFER) */
@@ -62,7 +65,10 @@ struct req {
 	struct buf out;
 	char *headers[REQ_MAX_HEADERS][2];
 	int nheaders;
-	int cache_public; /* may be cached by others (public, no session) */
+	int cache_public;   /* may be cached by others (public, no session) */
+	char *cache_key;    /* an anonymous GET the server's cache may answer (malloc'd), or NULL */
+	uint64_t cache_gen; /* the store's generation it is rendered at */
+	size_t sent;        /* bytes of the body sent, for the log */
 	struct err err;
 };
 
@@ -88,7 +94,8 @@ void resp_header(struct req *r, const char *name, const char *value);
 void resp_set(struct req *r, int status, const char *ctype);
 /* The body is the JSON value v (stolen), pretty-printed. */
 int resp_json(struct req *r, int status, json_t *v);
-/* An RFC 9457 problem: status, title, detail (may be NULL). */
+/* An RFC 9457 problem: status, title, detail (may be NULL). A 400 whose detail names a field
+ * (`field "x"`, `query parameter "x"`, or the CLI's `--x`) carries it as "field": "x". */
 int resp_problem(struct req *r, int status, const char *title, const char *detail);
 /* A 303 redirect to a local path. */
 int resp_redirect(struct req *r, const char *location);

@@ -3,6 +3,7 @@
 
 #include "core/xalloc.h"
 #include "model/stats.h"
+#include "web/cache.h"
 #include "web/router.h"
 
 #include <jansson.h>
@@ -25,6 +26,7 @@ struct metrics {
 	size_t nroutes;
 	struct route_counters *routes; /* nroutes + 1: the last for "no route" */
 	atomic_long inflight, workq, login_ok, login_failed, login_limited;
+	struct cache *_Atomic cache; /* the server's cache of public answers, or NULL */
 };
 
 struct metrics *metrics_new(size_t nroutes)
@@ -75,6 +77,11 @@ long metrics_inflight_now(struct metrics *m)
 void metrics_workq(struct metrics *m, int delta)
 {
 	atomic_fetch_add(&m->workq, delta);
+}
+
+void metrics_cache(struct metrics *m, struct cache *c)
+{
+	atomic_store(&m->cache, c);
 }
 
 void metrics_login(struct metrics *m, int ok, int limited)
@@ -156,6 +163,20 @@ int metrics_render(struct metrics *m, struct db *db, struct buf *out, struct err
 	           "baken_logins_total{result=\"rate_limited\"} %ld\n",
 	           atomic_load(&m->inflight), atomic_load(&m->workq), atomic_load(&m->login_ok),
 	           atomic_load(&m->login_failed), atomic_load(&m->login_limited));
+	if (atomic_load(&m->cache)) {
+		long entries, bytes, hits, misses;
+		cache_stats(atomic_load(&m->cache), &entries, &bytes, &hits, &misses);
+		buf_printf(out,
+		           "# HELP baken_http_cache_entries Public answers held in memory.\n"
+		           "# TYPE baken_http_cache_entries gauge\nbaken_http_cache_entries %ld\n"
+		           "# HELP baken_http_cache_bytes Memory those answers take.\n"
+		           "# TYPE baken_http_cache_bytes gauge\nbaken_http_cache_bytes %ld\n"
+		           "# HELP baken_http_cache_lookups_total Anonymous requests the cache was"
+		           " asked for, by result.\n# TYPE baken_http_cache_lookups_total counter\n"
+		           "baken_http_cache_lookups_total{result=\"hit\"} %ld\n"
+		           "baken_http_cache_lookups_total{result=\"miss\"} %ld\n",
+		           entries, bytes, hits, misses);
+	}
 	if ((rc = stats_alerts_by_state(db, &states, e)) != 0 ||
 	    (rc = stats_queue_depth(db, &outbox, &calls, e)) != 0 ||
 	    (rc = stats_advisories(db, &adv, e)) != 0)

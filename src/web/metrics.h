@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+struct cache;
 struct db;
 struct metrics;
 
@@ -20,6 +21,8 @@ void metrics_observe(struct metrics *m, int route, int status, double seconds);
 void metrics_inflight(struct metrics *m, int delta);
 long metrics_inflight_now(struct metrics *m);
 void metrics_workq(struct metrics *m, int delta);
+/* The cache whose figures /metrics shows (baken_http_cache_*); NULL for none. */
+void metrics_cache(struct metrics *m, struct cache *c);
 /* Failed logins refused, and logins refused by the rate limit. */
 void metrics_login(struct metrics *m, int ok, int limited);
 /* Appends every metric; the alert and queue gauges are read from the store db. */

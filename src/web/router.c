@@ -4,6 +4,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "web/app.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/pages/pages.h"
 
@@ -100,7 +101,8 @@ int router_parse_form(struct req *r, const char *body, size_t len)
 			url_decode(p);
 			r->fields[r->nfields].name = p;
 			r->fields[r->nfields].value = eq ? eq + 1 : p + strlen(p);
-			url_decode(r->fields[r->nfields].value);
+			r->fields[r->nfields].len = url_decode(r->fields[r->nfields].value);
+			r->fields[r->nfields].filename = NULL;
 			r->nfields++;
 		}
 		if (amp == NULL)
@@ -270,6 +272,12 @@ void router_dispatch(struct req *r)
 	if (r->route->method == POST && ctype &&
 	    strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0 &&
 	    router_parse_form(r, buf_str(&r->body), r->body.len) != 0) {
+		router_error(r, 400, r->err.msg);
+		return;
+	}
+	/* a form with a file (web/form.c) */
+	if (r->route->method == POST && ctype &&
+	    strncasecmp(ctype, "multipart/form-data", 19) == 0 && form_parse_req(r, ctype) != 0) {
 		router_error(r, 400, r->err.msg);
 		return;
 	}

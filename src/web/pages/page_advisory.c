@@ -220,8 +220,11 @@ static void staff_box(struct req *r, const char *id)
 
 	html_printf(&r->out,
 	            "<h2>Analyst</h2>\n<p><a href=\"/staff/advisories/%s/edit\">Change"
-	            " (next version)</a></p>\n",
-	            id);
+	            " (next version)</a> &middot; <a href=\"/staff/advisories/%s/preview\">"
+	            "Preview</a> &middot; <a href=\"/staff/advisories/%s/recipients\">Who will be"
+	            " alerted</a> &middot; <a href=\"/staff/advisories/%s/alerts\">Alert"
+	            " status</a></p>\n",
+	            id, id, id, id);
 	if (advisory_load(r->db, id, NULL, 1, &d, NULL) != 0)
 		return;
 	if (!d.published) {

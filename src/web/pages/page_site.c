@@ -1,6 +1,5 @@
 /* page_site.c: the layout, the home page, health, metrics, the stylesheet, security.txt,
- * logging in and out, acknowledging an alert from the mail link, the portal and the calling
- * list. */
+ * logging in and out, acknowledging an alert from the mail link, and the calling list. */
 #include "web/pages/pages.h"
 
 #include "core/timeutil.h"
@@ -43,7 +42,10 @@ void page_begin(struct req *r, const char *title)
 			html_printf(&r->out,
 			            "<a href=\"/staff/advisories/new\">New advisory</a>\n");
 		if (user_is_staff(&r->user))
-			html_printf(&r->out, "<a href=\"/staff/calls\">Calls</a>\n");
+			html_printf(&r->out, "<a href=\"/staff/calls\">Calls</a>\n"
+			                     "<a href=\"/staff/dashboard\">Dashboard</a>\n"
+			                     "<a href=\"/staff/incidents\">Incidents</a>\n"
+			                     "<a href=\"/staff/scans\">Exposure</a>\n");
 		html_printf(&r->out, "<form method=\"post\" action=\"/logout\" class=\"inline\">");
 		page_csrf_input(r);
 		html_printf(&r->out, "<button type=\"submit\">Log out</button></form>\n");
@@ -174,6 +176,13 @@ int page_style(struct req *r)
 	    "label{display:block;font-weight:600}\n"
 	    "input,button,select{font:inherit}\n"
 	    ".error{color:var(--warn);font-weight:600}\n"
+	    ".notice{border-left:4px solid var(--accent);padding:.3rem .6rem;background:#eef3f8}\n"
+	    "nav.portal{margin:.5rem 0 1rem}\n"
+	    "fieldset{border:1px solid var(--line);margin:.6rem 0}\n"
+	    "fieldset label{font-weight:400}\n"
+	    "textarea{font:inherit;max-width:100%}\n"
+	    ".state-overdue,.state-late,.state-rejected,.state-unanswered{color:var(--warn);"
+	    "font-weight:600}\n"
 	    "pre{white-space:pre-wrap}\n"
 	    ".versions td:nth-child(3){white-space:nowrap}\n"
 	    ".tlp-notice{border-left:4px solid #ffc000;padding:.3rem .6rem;background:#fff8e1}\n");
@@ -365,66 +374,7 @@ int page_ack(struct req *r)
 	return 0;
 }
 
-/* ---- the portal: the organisation's alerts, and where to go ---- */
-
-int page_portal(struct req *r)
-{
-	struct alert_filter f = {0};
-	json_t *alerts = NULL, *a;
-	size_t i;
-	int rc;
-
-	page_begin(r, "Portal");
-	html_printf(&r->out, "<h1>%s</h1>\n<p>Role: %s%s%s</p>\n", r->user.name, r->user.role,
-	            r->user.org[0] ? ", organisation " : "", r->user.org);
-	if (!user_is_staff(&r->user) && r->user.org[0] == '\0') {
-		html_printf(&r->out, "<p>You act for no organisation.</p>\n");
-		page_end(r, 200);
-		return 0;
-	}
-	if (!user_is_staff(&r->user))
-		f.org = r->user.org;
-	if ((rc = alert_list(r->db, &f, &alerts, &r->err)) != 0)
-		return rc;
-	html_printf(&r->out, "<h2>Alerts%s</h2>\n", f.org ? " for your organisation" : "");
-	if (json_array_size(alerts) == 0)
-		html_printf(&r->out, "<p class=\"muted\">None.</p>\n");
-	else
-		html_printf(&r->out,
-		            "<table>\n<tr><th>Alert</th><th>Advisory</th><th>Version</th>"
-		            "<th>Organisation</th><th>Channel</th><th>State</th><th></th></tr>\n");
-	/* newest last in the list: show the newest 200 first */
-	for (i = json_array_size(alerts); i-- > 0 && json_array_size(alerts) - i <= 200;) {
-		a = json_array_get(alerts, i);
-		html_printf(&r->out,
-		            "<tr><td>%lld</td><td><a href=\"/advisories/%s?version=%s\">%s</a></td>"
-		            "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		            (long long)json_integer_value(json_object_get(a, "alert")),
-		            json_string_value(json_object_get(a, "advisory")),
-		            json_string_value(json_object_get(a, "version")),
-		            json_string_value(json_object_get(a, "advisory")),
-		            json_string_value(json_object_get(a, "version")),
-		            json_string_value(json_object_get(a, "org")),
-		            json_string_value(json_object_get(a, "channel")),
-		            json_string_value(json_object_get(a, "state")));
-		if (strcmp(json_string_value(json_object_get(a, "state")), "acknowledged") != 0 &&
-		    strcmp(json_string_value(json_object_get(a, "state")), "cancelled") != 0 &&
-		    strcmp(json_string_value(json_object_get(a, "channel")), "call") != 0) {
-			html_printf(&r->out,
-			            "<form method=\"post\" action=\"/portal/alerts/%lld/ack\""
-			            " class=\"inline\">",
-			            (long long)json_integer_value(json_object_get(a, "alert")));
-			page_csrf_input(r);
-			html_printf(&r->out, "<button type=\"submit\">Acknowledge</button></form>");
-		}
-		html_printf(&r->out, "</td></tr>\n");
-	}
-	if (json_array_size(alerts))
-		html_printf(&r->out, "</table>\n");
-	json_decref(alerts);
-	page_end(r, 200);
-	return 0;
-}
+/* ---- the calling list (the portal is in page_portal.c) ---- */
 
 /* The claim button, or (for the one who claimed it) the outcome form, of a call task. */
 static void call_forms(struct req *r, json_t *c)
@@ -503,44 +453,6 @@ int page_call_done(struct req *r)
 	    (rc = db_commit(r->db, &r->err)) != 0)
 		return rc;
 	return resp_redirect(r, "/staff/calls");
-}
-
-/* Acknowledging an alert of one's own organisation from the portal (staff: any). */
-int page_portal_ack(struct req *r)
-{
-	char actor[128];
-	struct act act = {actor, r->now};
-	long id = path_id(r->params[0]);
-	json_t *res = NULL;
-	int rc;
-
-	snprintf(actor, sizeof(actor), "web:%s", r->user.name);
-	if (id == 0)
-		return err_set(&r->err, ERR_NOTFOUND, "not found");
-	if ((rc = db_begin(r->db, &r->err)) != 0)
-		return rc;
-	if (!user_is_staff(&r->user)) {
-		struct alert_filter f = {.org = r->user.org};
-		json_t *rows = NULL, *row;
-		size_t i;
-		int mine = 0;
-		if (r->user.org[0] == '\0' || (rc = alert_list(r->db, &f, &rows, &r->err)) != 0)
-			return rc ? rc : err_set(&r->err, ERR_NOTFOUND, "not found");
-		json_array_foreach(rows, i, row)
-		{
-			mine |= json_integer_value(json_object_get(row, "alert")) == id;
-		}
-		json_decref(rows);
-		if (!mine)
-			return err_set(&r->err, ERR_NOTFOUND, "not found");
-	}
-	rc = alert_ack(r->db, &act, id, &res, &r->err);
-	json_decref(res);
-	if (rc == 0)
-		rc = db_commit(r->db, &r->err);
-	if (rc != 0)
-		return rc;
-	return resp_redirect(r, "/portal");
 }
 
 int page_calls(struct req *r)

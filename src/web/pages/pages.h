@@ -13,5 +13,9 @@ void page_end(struct req *r, int status);
 void page_error(struct req *r, int status, const char *title, const char *detail);
 /* A hidden input with the form's CSRF token. */
 void page_csrf_input(struct req *r);
+/* The `baken alert status` rows of an advisory (alert_status) as a table: per version
+ * organisations alerted, delivered, acknowledged, calls, failed, pending, and the time from
+ * publication to the first and the last delivery (page_coord.c). */
+void page_alert_versions(struct req *r, const json_t *versions);
 
 #endif

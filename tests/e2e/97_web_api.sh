@@ -1,0 +1,339 @@
+# The JSON API's write side and the server's cache of public answers: every /api/v1 route of
+# routes.def is described in docs/openapi.yaml; advisories written, updated and published
+# through the API (201/200, the draft and the version really stored, seen by the CLI);
+# validation errors as problem+json naming the field; 401 without a token, 403 for a role
+# that may not, another organisation's data refused (403 for a change, 404 for a read) and
+# left as it was; inventory, calls, follow-up, deadlines, scans, incidents, organisations;
+# the public's cached pages change as soon as a version is published (through the API or
+# the CLI of another process), answer 304 to their ETag, and never show a non-public
+# advisory to the public.
+. "$(dirname "$0")/lib.sh"
+
+free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+SERVER=""
+stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
+trap stop_server EXIT
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+
+# ---- every /api/v1 route is in the OpenAPI file, with its method ----
+NCHECK=$((NCHECK + 1))
+"$PY" - "$ROOT/src/web/routes.def" "$ROOT/docs/openapi.yaml" >"$T/openapi" 2>&1 <<'EOF' ||
+import re, sys
+routes = set()
+for m in re.finditer(r'^ROUTE\((GET|POST), "(/api/v1[^"]*)"', open(sys.argv[1]).read(), re.M):
+    routes.add((m.group(1).lower(), m.group(2)))
+doc = set()
+path = None
+text = open(sys.argv[2]).read()
+if not re.search(r'^openapi: "?3\.1\.\d+"?$', text, re.M):
+    print("docs/openapi.yaml does not say openapi: 3.1.x")
+for line in text.splitlines():
+    m = re.match(r'^  (/\S*):\s*$', line)
+    if m:
+        path = re.sub(r'\{[^}/]+\}', '*', m.group(1))
+        path = path if path.startswith("/api/v1") else "/api/v1" + path
+        continue
+    m = re.match(r'^    (get|post|put|patch|delete):\s*$', line)
+    if m and path:
+        doc.add((m.group(1), path))
+    elif re.match(r'^\S', line):
+        path = None
+missing = sorted(routes - doc)
+extra = sorted(doc - routes)
+for r in missing:
+    print("not in docs/openapi.yaml: %s %s" % (r[0].upper(), r[1]))
+for r in extra:
+    print("in docs/openapi.yaml but not a route: %s %s" % (r[0].upper(), r[1]))
+if len(routes) < 20:
+    print("only %d /api/v1 routes found in routes.def" % len(routes))
+sys.exit(1 if missing or extra or len(routes) < 20 else 0)
+EOF
+	fail "docs/openapi.yaml and routes.def disagree: $(cat "$T/openapi")"
+
+# ---- a store with organisations, users of every role, advisories of several TLPs ----
+seed_orgs
+must org add part-1 --name "Sector-CERT 1" --kind partner --sector health
+must org contact other-x --name "CISO X" --role ciso --email ciso@x.example --phone +31700000009
+A="--cve CVE-2019-19781 --affects citrix:adc:>=13.0|<13.0.47.24"
+# shellcheck disable=SC2086
+must --at 2019-12-18T09:00:00Z advisory new --title "Openbaar advies" $A $MH
+CLEAR=$(new_id)
+must --at 2019-12-18T10:00:00Z advisory publish "$CLEAR"
+# shellcheck disable=SC2086
+must --at 2019-12-18T09:00:00Z advisory new --title "Amber advies" --tlp amber $A $MH
+AMBER=$(new_id)
+must --at 2019-12-18T10:00:00Z advisory publish "$AMBER"
+TOKENS=$T/tokens
+: >"$TOKENS"
+user() { # NAME ROLE [ORG]
+	if [ -n "${3:-}" ]; then must user add "$1" --role "$2" --org "$3"; else must user add "$1" --role "$2"; fi
+	must --json token create "$1"
+	printf '%s %s\n' "$1" "$(jv 'd["token"]')" >>"$TOKENS"
+}
+user ana analyst
+user coo coordinator
+user cri crisis
+user adm admin
+user c-agency constituent agency-a1
+user c-other constituent other-x
+user p-1 partner part-1
+must incident new citrix-2020 --title "Citrix ADC" --advisory "$CLEAR"
+
+PORT=$(free_port)
+U=http://127.0.0.1:$PORT
+"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
+SERVER=$!
+i=0
+until curl -s -f -o /dev/null "$U/healthz"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
+	sleep 0.1
+done
+
+"$PY" - "$U" "$TOKENS" "$BAKEN" "$DB" "$CLEAR" "$AMBER" >"$T/api" 2>&1 <<'EOF'
+import json, subprocess, sys, urllib.request, urllib.error
+U, tokfile, BAKEN, DB, CLEAR, AMBER = sys.argv[1:7]
+tokens = dict(l.split() for l in open(tokfile))
+checks = 0
+fails = []
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        fails.append(what)
+    return cond
+
+def call(method, path, who=None, body=None, raw=None, ctype="application/json", headers=None):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(U + path, data=data, method=method)
+    if who:
+        req.add_header("Authorization", "Bearer " + tokens[who])
+    if data is not None:
+        req.add_header("Content-Type", ctype)
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=20) as r:
+            st, hd, text = r.status, r.headers, r.read().decode()
+    except urllib.error.HTTPError as e:
+        st, hd, text = e.code, e.headers, e.read().decode()
+    try:
+        j = json.loads(text) if text else None
+    except ValueError:
+        j = None
+    return st, hd, j, text
+
+def cli(*args):
+    p = subprocess.run([BAKEN, "--db", DB, "--json"] + list(args), capture_output=True, text=True)
+    return p.returncode, (json.loads(p.stdout) if p.returncode == 0 and p.stdout.strip() else None), p.stderr
+
+def problem(res, status, field=None, what=""):
+    st, hd, j, text = res
+    ok = st == status and (hd.get("Content-Type") or "").startswith("application/problem+json") \
+        and isinstance(j, dict) and j.get("status") == status and j.get("title")
+    if ok and field:
+        ok = j.get("field") == field
+    check(ok, "%s: want problem+json %d%s, got %d %s" % (what, status, " field " + field if field else "", st, text[:300]))
+
+MH = {"default-config": "yes", "exploit": "none", "details": "somewhat", "access": "internet",
+      "credentials": "none", "complexity": "average", "interaction": "none", "exploited": "no",
+      "exploit-expected": "no", "fix-available": "none", "dos": "no", "code-exec": "root",
+      "remote": "no", "privesc": "no", "leak": "no"}
+
+# ---- advisories: create, validation, roles ----
+new = dict(MH, title="Kwetsbaarheid in Citrix ADC (API)", cve=["CVE-2019-19781"],
+           affects="citrix:adc:>=13.0|<13.0.47.24", fixed=["citrix:adc:13.0.47.24"],
+           summary="Een kwaadwillende kan code uitvoeren.", reference="https://support.citrix.com/article/CTX267027")
+st, hd, j, text = call("POST", "/api/v1/advisories", "ana", new)
+check(st == 201 and j and j.get("state") == "draft" and j.get("version") == "1.00"
+      and j.get("likelihood") == "medium" and j.get("impact") == "high", "create: %d %s" % (st, text[:300]))
+NEW = (j or {}).get("id", "")
+check(NEW and hd.get("Location", "").startswith("/api/v1/advisories/" + NEW), "create: Location %s" % hd.get("Location"))
+rc, d, err = cli("advisory", "show", NEW, "--format", "json")
+check(rc == 0 and d and d.get("title") == new["title"] and d.get("state", "draft") == "draft",
+      "the CLI does not see the draft written through the API: %s %s" % (rc, err))
+before = cli("advisory", "list")[1]
+problem(call("POST", "/api/v1/advisories", "ana", {"cve": "CVE-2019-19781", "affects": "citrix:adc:*"}), 400, "title", "no title")
+problem(call("POST", "/api/v1/advisories", "ana", dict(new, tlp="PURPLE")), 400, "tlp", "bad TLP")
+problem(call("POST", "/api/v1/advisories", "ana", dict(new, exploit="maybe")), 400, "exploit", "bad matrix answer")
+problem(call("POST", "/api/v1/advisories", "ana", dict(new, colour="red")), 400, "colour", "unknown field")
+problem(call("POST", "/api/v1/advisories", "ana", dict(new, title=42)), 400, "title", "title not a string")
+problem(call("POST", "/api/v1/advisories", "ana", raw=b"{not json"), 400, None, "not JSON")
+problem(call("POST", "/api/v1/advisories", "ana", dict(new, likelihood="high")), 400, "rationale", "a deviation without a rationale")
+problem(call("POST", "/api/v1/advisories", None, new), 401, None, "create without a token")
+for who in ["coo", "cri", "c-agency", "p-1"]:
+    problem(call("POST", "/api/v1/advisories", who, new), 403, None, "create as %s" % who)
+check(cli("advisory", "list")[1] == before, "a refused create changed the advisories")
+
+# ---- update, publish; the public's cached page follows at once ----
+st, hd, j, plain0 = call("GET", "/advisories/%s?format=plain" % CLEAR)
+check(st == 200 and "1.00" in plain0, "public plain of %s: %d" % (CLEAR, st))
+etag = hd.get("ETag")
+check(etag and call("GET", "/advisories/%s?format=plain" % CLEAR, headers={"If-None-Match": etag})[0] == 304,
+      "a cached page does not answer 304 to its ETag %s" % etag)
+st, hd, j, text = call("POST", "/api/v1/advisories/%s/update" % CLEAR, "ana",
+                       {"exploit": "poc", "exploit-expected": "yes", "change": "Exploit verwacht"})
+check(st == 200 and j and j.get("version") == "1.01" and j.get("likelihood") == "high", "update: %d %s" % (st, text[:300]))
+problem(call("POST", "/api/v1/advisories/%s/update" % CLEAR, "ana", {"title": "Zonder wijziging"}), 400, "change", "update without change")
+problem(call("POST", "/api/v1/advisories/%s/publish" % CLEAR, "coo", {}), 403, None, "publish as coordinator")
+problem(call("POST", "/api/v1/advisories/%s/publish" % CLEAR, "ana", {"silent": "yes"}), 400, "silent", "silent not a boolean")
+check(call("GET", "/advisories/%s?format=plain" % CLEAR)[3] == plain0, "the draft 1.01 shows on the public page")
+st, hd, j, text = call("POST", "/api/v1/advisories/%s/publish" % CLEAR, "ana", {})
+check(st == 200 and j and j.get("version") == "1.01" and j.get("state") == "published" and j.get("material") is True,
+      "publish: %d %s" % (st, text[:300]))
+calls_made = (j or {}).get("call", 0)
+st, hd, j, plain1 = call("GET", "/advisories/%s?format=plain" % CLEAR)
+check(st == 200 and "1.01" in plain1 and plain1 != plain0, "after publishing through the API the public still gets the old text")
+check(call("GET", "/advisories/%s?format=plain" % CLEAR, headers={"If-None-Match": etag})[0] == 200,
+      "the old ETag still answers 304 after a new version")
+rc, d, err = cli("advisory", "update", CLEAR, "--change", "Via de CLI", "--summary", "Nieuwe samenvatting")
+rc2, d2, err2 = cli("advisory", "publish", CLEAR, "--silent")
+check(rc == 0 and rc2 == 0, "CLI update/publish: %s %s" % (err, err2))
+st, hd, j, plain2 = call("GET", "/advisories/%s?format=plain" % CLEAR)
+check("1.02" in plain2, "a version published by another process does not show: %s" % plain2[:200])
+st, hd, j, page = call("GET", "/advisories/%s" % CLEAR)
+check(st == 200 and "1.02" in page, "the HTML page does not show 1.02")
+# the cache never shows the public what only others may read, in any order
+for who in [None, "c-agency", None, "ana", None]:
+    for path in ["/advisories/%s" % AMBER, "/advisories/%s?format=plain" % AMBER, "/advisories/%s?format=json" % AMBER]:
+        st = call("GET", path, who)[0]
+        check(st == (404 if who is None else 200), "%s %s: %d" % (who or "public", path, st))
+
+# ---- classify ----
+st, hd, j, text = call("POST", "/api/v1/classify", "ana", dict(MH, exploit="poc", **{"exploit-expected": "yes"}))
+args = ["classify"]
+for k, v in dict(MH, exploit="poc", **{"exploit-expected": "yes"}).items():
+    args += ["--" + k, v]
+rc, d, err = cli(*args)
+check(st == 200 and j == d, "classify through the API differs from the CLI: %s / %s" % (text[:200], d))
+problem(call("POST", "/api/v1/classify", "ana", {"access": "moon"}), 400, "access", "classify bad answer")
+problem(call("POST", "/api/v1/classify", "c-agency", {}), 403, None, "classify as constituent")
+
+# ---- inventory: own organisation only for constituents ----
+st, hd, j, text = call("POST", "/api/v1/inventory", "c-agency", {"product": "fortinet:fortios", "version": "6.0.4", "count": 2, "internet-facing": True})
+check(st == 201 and j and j.get("org") == "agency-a1" and j.get("count") == 2, "inventory add: %d %s" % (st, text[:200]))
+rc, d, err = cli("inventory", "list", "--org", "agency-a1", "--product", "fortinet:fortios")
+check(rc == 0 and d and d[0]["version"] == "6.0.4", "the CLI does not see the row added through the API")
+inv_other = cli("inventory", "list", "--org", "other-x")[1]
+problem(call("POST", "/api/v1/inventory", "c-agency", {"org": "other-x", "product": "fortinet:fortios", "version": "6.0.4"}), 403, None, "inventory add for another org")
+problem(call("POST", "/api/v1/inventory/import?org=other-x", "c-agency", raw=b"org,product,version\nother-x,fortinet:fortios,6.0.4\n", ctype="text/csv"), 403, None, "inventory import for another org")
+st = call("POST", "/api/v1/inventory/import", "c-agency", raw=b"org,product,version\nother-x,fortinet:fortios,6.0.4\n", ctype="text/csv")[0]
+check(st == 400, "an import naming another organisation: %d, want 400" % st)
+check(cli("inventory", "list", "--org", "other-x")[1] == inv_other, "another organisation's inventory changed")
+problem(call("POST", "/api/v1/inventory", "c-agency", {"version": "1"}), 400, "product", "inventory without product")
+problem(call("POST", "/api/v1/inventory", "c-agency", {"product": "a:b", "version": "1", "count": -3}), 400, "count", "inventory negative count")
+problem(call("POST", "/api/v1/inventory", "ana", {"product": "a:b", "version": "1"}), 400, "org", "staff inventory without org")
+st, hd, j, text = call("POST", "/api/v1/inventory/import", "c-agency",
+                       raw=b"org,product,version,count,internet_facing\nagency-a1,apache:http_server,2.4.41,4,yes\nagency-a1,cisco:ios_xe,16.9,1,no\n", ctype="text/csv")
+check(st == 200 and j and j.get("rows") == 2, "inventory import: %d %s" % (st, text[:200]))
+st, hd, j, text = call("POST", "/api/v1/inventory", "ana", {"org": "other-x", "product": "fortinet:fortios", "version": "6.2.0"})
+check(st == 201, "staff inventory add for any org: %d %s" % (st, text[:200]))
+st, hd, j, text = call("GET", "/api/v1/inventory", "c-agency")
+check(st == 200 and j and {r["org"] for r in j} == {"agency-a1"}, "a constituent's inventory list shows %s" % text[:200])
+check(call("GET", "/api/v1/inventory?org=other-x", "c-agency")[0] == 404, "another org's inventory is readable")
+problem(call("GET", "/api/v1/inventory", None), 401, None, "inventory without a token")
+
+# ---- calls and alerts ----
+st, hd, j, text = call("GET", "/api/v1/calls", "ana")
+tasks = j if st == 200 and isinstance(j, list) else []
+check(calls_made > 0 and len(tasks) > 0, "no call tasks after a high/high version (%d made): %s" % (calls_made, text[:200]))
+if tasks:
+    aid = tasks[0]["alert"]
+    problem(call("POST", "/api/v1/calls/%d/claim" % aid, "c-agency", {}), 403, None, "claim as constituent")
+    st, hd, j, text = call("POST", "/api/v1/calls/%d/claim" % aid, "ana", {})
+    check(st == 200 and j and j.get("claimed_by") == "web:ana", "claim: %d %s" % (st, text[:200]))
+    problem(call("POST", "/api/v1/calls/%d/done" % aid, "ana", {"outcome": "maybe"}), 400, "outcome", "done with a bad outcome")
+    problem(call("POST", "/api/v1/calls/%d/done" % aid, "ana", {}), 400, "outcome", "done without outcome")
+    st, hd, j, text = call("POST", "/api/v1/calls/%d/done" % aid, "ana", {"outcome": "reached", "note": "CISO gesproken"})
+    check(st == 200 and j and j.get("outcome") == "reached", "done: %d %s" % (st, text[:200]))
+    rc, d, err = cli("alert", "list")
+    check(rc == 0 and any(a.get("alert") == aid and a.get("state") in ("delivered", "acknowledged") for a in d or []),
+          "the call done through the API is not in the alert list")
+check(call("POST", "/api/v1/calls/999999/claim", "ana", {})[0] == 404, "claiming an unknown call is not 404")
+problem(call("POST", "/api/v1/alerts/1/retry", "c-agency", {}), 403, None, "retry as constituent")
+st = call("POST", "/api/v1/alerts/1/retry", "ana", {})[0]
+check(st in (400, 409), "retrying an alert that did not fail: %d" % st)
+
+# ---- follow-up ----
+fu = {"to": ["agency", "other-x"], "deadline": "2030-01-01T00:00:00Z", "question": "Is het verholpen?"}
+problem(call("POST", "/api/v1/advisories/%s/followup" % CLEAR, "ana", fu), 403, None, "follow-up request as analyst")
+problem(call("POST", "/api/v1/advisories/%s/followup" % CLEAR, "coo", {"to": ["agency"]}), 400, "deadline", "request without deadline")
+st, hd, j, text = call("POST", "/api/v1/advisories/%s/followup" % CLEAR, "coo", fu)
+check(st == 201 and j and sorted(o["org"] for o in j["orgs"]) == ["agency-a1", "other-x"], "follow-up request: %d %s" % (st, text[:300]))
+problem(call("POST", "/api/v1/advisories/%s/followup/respond" % CLEAR, "c-agency", {"status": "kept-on", "c1": "x"}), 400, None, "kept-on without C2, C3")
+problem(call("POST", "/api/v1/advisories/%s/followup/respond" % CLEAR, "c-agency", {"org": "other-x", "status": "patched", "version": "13.0.47.24"}), 403, None, "answer for another org")
+st, hd, j, text = call("POST", "/api/v1/advisories/%s/followup/respond" % CLEAR, "c-agency", {"status": "patched", "version": "13.0.47.24"})
+check(st == 201 and j and j.get("org") == "agency-a1" and j.get("status") == "patched", "respond: %d %s" % (st, text[:300]))
+st, hd, j, text = call("POST", "/api/v1/advisories/%s/followup/respond" % CLEAR, "c-other",
+                       {"status": "kept-on", "c1": "Ziekenhuis", "c2": "Extra monitoring", "c3": "Gescheiden netwerk"})
+check(st == 201, "kept-on with C1-C3: %d %s" % (st, text[:300]))
+problem(call("POST", "/api/v1/advisories/%s/followup/review" % CLEAR, "c-other", {"org": "other-x", "accept": True}), 403, None, "review as constituent")
+problem(call("POST", "/api/v1/advisories/%s/followup/review" % CLEAR, "coo", {"org": "other-x"}), 400, "accept", "review without accept")
+st, hd, j, text = call("POST", "/api/v1/advisories/%s/followup/review" % CLEAR, "coo", {"org": "other-x", "accept": True, "note": "Akkoord"})
+check(st == 200 and j and j.get("review") == "accepted", "review: %d %s" % (st, text[:300]))
+st, hd, j, text = call("GET", "/api/v1/advisories/%s/followup" % CLEAR, "coo")
+rows = [o for q in (j or {}).get("requests", []) for o in q["orgs"]]
+check(st == 200 and {o["org"]: o["state"] for o in rows} == {"agency-a1": "answered", "other-x": "accepted"},
+      "follow-up status: %d %s" % (st, text[:400]))
+st, hd, j, text = call("GET", "/api/v1/advisories/%s/followup" % CLEAR, "c-agency")
+rows = [o for q in (j or {}).get("requests", []) for o in q["orgs"]]
+check(st == 200 and [o["org"] for o in rows] == ["agency-a1"] and "other-x" not in text,
+      "a constituent's follow-up status shows others: %s" % text[:400])
+check(call("GET", "/api/v1/advisories/%s/followup" % CLEAR, "p-1")[0] == 404, "a partner not asked sees the follow-up")
+
+# ---- deadlines, scans, incidents ----
+st, hd, j, text = call("GET", "/api/v1/deadlines", "ana")
+check(st == 200 and isinstance(j, list) and any(r["org"] == "agency-a1" for r in j), "deadlines as staff: %d %s" % (st, text[:200]))
+st, hd, j, text = call("GET", "/api/v1/deadlines", "c-agency")
+check(st == 200 and isinstance(j, list) and all(r["org"] == "agency-a1" for r in j), "deadlines as constituent: %s" % text[:200])
+check(call("GET", "/api/v1/deadlines?org=min-a", "c-agency")[0] == 404, "another org's deadlines are readable")
+st, hd, j, text = call("GET", "/api/v1/scans", "ana")
+check(st == 200 and isinstance(j, list), "scans: %d %s" % (st, text[:200]))
+check(call("GET", "/api/v1/scans?org=other-x", "c-agency")[0] == 404, "another org's scans are readable")
+problem(call("GET", "/api/v1/scans?limit=0", "ana"), 400, "limit", "scans with limit 0")
+problem(call("GET", "/api/v1/scans?unmatched=1", "c-agency"), 403, None, "unmatched scans as constituent")
+st, hd, j, text = call("GET", "/api/v1/scans/stats", "c-agency")
+check(st == 200, "scan stats: %d %s" % (st, text[:200]))
+st, hd, j, text = call("GET", "/api/v1/incidents", "cri")
+check(st == 200 and any(i.get("id") == "citrix-2020" or i.get("incident") == "citrix-2020" for i in j or []), "incidents: %s" % text[:200])
+st, hd, j, text = call("GET", "/api/v1/incidents/citrix-2020", "coo")
+check(st == 200 and "Citrix ADC" in text, "incident show: %d %s" % (st, text[:200]))
+check(call("GET", "/api/v1/incidents/nope", "coo")[0] == 404, "an unknown incident is not 404")
+problem(call("GET", "/api/v1/incidents", "c-agency"), 403, None, "incidents as constituent")
+
+# ---- organisations ----
+st, hd, j, text = call("POST", "/api/v1/orgs", "ana", {"id": "rws", "name": "Rijkswaterstaat", "kind": "agency", "parent": "min-a"})
+check(st == 201 and j and j.get("org") == "rws", "org create: %d %s" % (st, text[:200]))
+rc, d, err = cli("org", "show", "rws")
+check(rc == 0 and d and d.get("kind") == "agency", "the CLI does not see the organisation: %s" % err)
+problem(call("POST", "/api/v1/orgs", "ana", {"id": "rws", "name": "Nog eens", "kind": "agency"}), 409, None, "org twice")
+problem(call("POST", "/api/v1/orgs", "ana", {"id": "x2", "name": "X", "kind": "castle"}), 400, "kind", "org bad kind")
+problem(call("POST", "/api/v1/orgs", "ana", {"name": "X", "kind": "agency"}), 400, "id", "org without id")
+problem(call("POST", "/api/v1/orgs", "c-agency", {"id": "x3", "name": "X", "kind": "agency"}), 403, None, "org create as constituent")
+problem(call("POST", "/api/v1/orgs", None, {"id": "x3", "name": "X", "kind": "agency"}), 401, None, "org create without token")
+
+for f in fails:
+    print("FAIL: " + " ".join(f.split()))
+print("checks %d" % checks)
+EOF
+n=$(sed -n 's/^checks //p' "$T/api")
+[ -n "$n" ] || fail "the API checks did not run: $(peek "$T/api" 2000)"
+NCHECK=$((NCHECK + ${n:-0}))
+grep '^FAIL: ' "$T/api" | while IFS= read -r l; do printf '%s\n' "$l"; done
+NFAIL=$((NFAIL + $(grep -c '^FAIL: ' "$T/api")))
+if grep -vq -e '^FAIL: ' -e '^checks ' "$T/api"; then
+	fail "the API checks said more: $(grep -v -e '^FAIL: ' -e '^checks ' "$T/api" | head -c 1500)"
+fi
+
+# the request log: one line per request, written in batches, flushed by SIGTERM
+kill "$SERVER"
+wait "$SERVER"
+SERVER=""
+NCHECK=$((NCHECK + 1))
+grep -qE " POST /api/v1/advisories 201 [0-9]+ [0-9.]+ms ana$" "$T/serve.log" ||
+	fail "the request log lacks the API's POST: $(tail -n 3 "$T/serve.log")"
+NCHECK=$((NCHECK + 1))
+grep -q "stopped" "$T/serve.log" || fail "no 'stopped' in the log"
+finish
