@@ -580,13 +580,13 @@ static void outbox_send(const struct outbox_conf *c, struct smtp_client **smtp,
 		struct err we = {0, ""};
 		if (wc == NULL && webhook_client_open(&wc, &we) != 0) {
 			it->result = ERR_IO;
-			snprintf(it->error, sizeof(it->error), "%s", we.msg);
+			snprintf(it->error, sizeof(it->error), "%.255s", we.msg);
 			continue;
 		}
 		webhook_client_allow_private(wc, c->webhook_private);
 		it->result = webhook_post(wc, &r, &res, &we);
 		if (it->result != 0)
-			snprintf(it->error, sizeof(it->error), "%s",
+			snprintf(it->error, sizeof(it->error), "%.255s",
 			         res.error[0] ? res.error : we.msg);
 	}
 	webhook_client_close(wc);
@@ -611,7 +611,7 @@ static void outbox_send(const struct outbox_conf *c, struct smtp_client **smtp,
 			if (it->result != 0 || strcmp(it->channel, "email") != 0)
 				continue;
 			it->result = rc != 0 ? rc : mails[k].result;
-			snprintf(it->error, sizeof(it->error), "%s",
+			snprintf(it->error, sizeof(it->error), "%.255s",
 			         rc != 0 ? se.msg : mails[k].error);
 			k++;
 		}
@@ -698,7 +698,7 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 			if (ov == NULL ||
 			    outbox_render(&c, &items[i], ov, &mc, act->at, &re) != 0) {
 				items[i].result = ERR_INPUT;
-				snprintf(items[i].error, sizeof(items[i].error), "%s", re.msg);
+				snprintf(items[i].error, sizeof(items[i].error), "%.255s", re.msg);
 			}
 		}
 		if (sending) {
@@ -708,7 +708,9 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 		done = sender.items; /* batch k is out (NULL: none was) */
 		ndone = sender.n;
 		sender.items = NULL;
-		if (n > 0) {
+		if (n == 0) {
+			free(items); /* claimed nothing */
+		} else {
 			sender.items = items;
 			sender.n = n;
 			/* without a thread it is sent here, and recorded with the next claim */
