@@ -85,7 +85,7 @@ static int demo_users_add(struct cli_ctx *c, struct buf *logins)
 
 int cmd_demo(struct cli_ctx *c)
 {
-	struct web_options o = {c->db_path, opt_get(&c->opts, "listen"), NULL, NULL, 0, NULL};
+	struct web_options o = {c->db_path, opt_get(&c->opts, "listen"), NULL, NULL, 0, NULL, 0};
 	char addr[128]; /* room for a struct sockaddr_in6 */
 	unsigned alen;
 	struct buf logins;

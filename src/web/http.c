@@ -872,7 +872,10 @@ int web_serve(const struct web_options *o, struct err *e)
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	                 MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned pool = (unsigned)(cores < 2 ? 2 : cores > 4 ? 4 : cores);
+	unsigned pool = o->threads > 0 ? (unsigned)o->threads
+	                               : (unsigned)(cores < 2   ? 2
+	                                            : cores > 4 ? 4
+	                                                        : cores);
 	const union MHD_DaemonInfo *info;
 	int rc = 0, sig = 0, deliver = 0;
 

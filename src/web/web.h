@@ -11,6 +11,7 @@ struct web_options {
 	const char *tls_key;
 	int deliver_interval; /* seconds between delivery rounds; 0: no delivery here */
 	const char *banner;   /* printed to stdout once the server listens (may be NULL) */
+	int threads;          /* event threads; 0: one per core, 2 to 4 */
 };
 
 /* Serves until SIGTERM or SIGINT, then stops taking connections, lets the ones in flight
