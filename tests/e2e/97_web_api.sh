@@ -4,6 +4,8 @@
 # validation errors as problem+json naming the field; 401 without a token, 403 for a role
 # that may not, another organisation's data refused (403 for a change, 404 for a read) and
 # left as it was; inventory, calls, follow-up, deadlines, scans, incidents, organisations;
+# contacts and netblocks, scan import, incident writes and the evaluation, follow-up close,
+# reminders, alert status, vulnerability records, the to-do list, users, tokens, settings;
 # the public's cached pages change as soon as a version is published (through the API or
 # the CLI of another process), answer 304 to their ETag, and never show a non-public
 # advisory to the public.
@@ -91,9 +93,9 @@ until curl -s -f -o /dev/null "$U/healthz"; do
 	sleep 0.1
 done
 
-"$PY" - "$U" "$TOKENS" "$BAKEN" "$DB" "$CLEAR" "$AMBER" >"$T/api" 2>&1 <<'EOF'
+"$PY" - "$U" "$TOKENS" "$BAKEN" "$DB" "$CLEAR" "$AMBER" "$ROOT/tests/data/kev/known_exploited_vulnerabilities.json" >"$T/api" 2>&1 <<'EOF'
 import json, subprocess, sys, urllib.request, urllib.error
-U, tokfile, BAKEN, DB, CLEAR, AMBER = sys.argv[1:7]
+U, tokfile, BAKEN, DB, CLEAR, AMBER, KEV = sys.argv[1:8]
 tokens = dict(l.split() for l in open(tokfile))
 checks = 0
 fails = []
@@ -313,6 +315,230 @@ problem(call("POST", "/api/v1/orgs", "ana", {"id": "x2", "name": "X", "kind": "c
 problem(call("POST", "/api/v1/orgs", "ana", {"name": "X", "kind": "agency"}), 400, "id", "org without id")
 problem(call("POST", "/api/v1/orgs", "c-agency", {"id": "x3", "name": "X", "kind": "agency"}), 403, None, "org create as constituent")
 problem(call("POST", "/api/v1/orgs", None, {"id": "x3", "name": "X", "kind": "agency"}), 401, None, "org create without token")
+
+# ---- contacts and netblocks: a constituent their own organisation's, staff any ----
+def org_state(org):
+    d = cli("org", "show", org)[1] or {}
+    return json.dumps([d.get("contact_list"), d.get("netblock_list")], sort_keys=True)
+st, hd, j, text = call("GET", "/api/v1/orgs/agency-a1/contacts", "c-agency")
+check(st == 200 and isinstance(j, list) and any(c.get("name") == "CISO A1" for c in j), "contacts: %d %s" % (st, text[:200]))
+check(call("GET", "/api/v1/orgs/other-x/contacts", "c-agency")[0] == 404, "another org's contacts are readable")
+check(call("GET", "/api/v1/orgs/other-x/contacts", "coo")[0] == 200, "staff cannot read any org's contacts")
+check(call("GET", "/api/v1/orgs/no-such-org/contacts", "ana")[0] == 404, "an unknown org's contacts are not 404")
+problem(call("GET", "/api/v1/orgs/agency-a1/contacts", None), 401, None, "contacts without a token")
+st, hd, j, text = call("POST", "/api/v1/orgs/agency-a1/contacts", "c-agency",
+                       {"name": "SOC A1", "role": "soc", "email": "soc@a1.example", "phone": "+31700000011", "24x7": True})
+check(st == 201 and j and j.get("name") == "SOC A1" and j.get("24x7") is True and isinstance(j.get("id"), int),
+      "contact add: %d %s" % (st, text[:200]))
+SOC = (j or {}).get("id", 0)
+d = cli("org", "show", "agency-a1")[1] or {}
+check(any(c.get("name") == "SOC A1" for c in d.get("contact_list", [])), "the CLI does not see the contact added through the API")
+before_a1, before_x = org_state("agency-a1"), org_state("other-x")
+problem(call("POST", "/api/v1/orgs/agency-a1/contacts", "c-agency", {"role": "soc"}), 400, "name", "contact without name")
+problem(call("POST", "/api/v1/orgs/agency-a1/contacts", "c-agency", {"name": "X", "email": "not-an-address"}), 400, "email", "contact bad e-mail")
+problem(call("POST", "/api/v1/orgs/agency-a1/contacts", "c-agency", {"name": "X", "24x7": "yes"}), 400, "24x7", "contact 24x7 not a boolean")
+problem(call("POST", "/api/v1/orgs/other-x/contacts", "c-agency", {"name": "Indringer", "email": "x@evil.example"}), 403, None, "contact add for another org")
+problem(call("POST", "/api/v1/orgs/agency-a1/contacts", "p-1", {"name": "Indringer"}), 403, None, "contact add as a partner of another org")
+problem(call("POST", "/api/v1/orgs/agency-a1/contacts", None, {"name": "Indringer"}), 401, None, "contact add without a token")
+xid = [c["id"] for c in (call("GET", "/api/v1/orgs/other-x/contacts", "ana")[2] or [])]
+if check(len(xid) > 0, "other-x has no contact to aim at"):
+    problem(call("POST", "/api/v1/orgs/other-x/contacts/%d/update" % xid[0], "c-agency", {"name": "Overgenomen"}), 403, None, "contact update of another org")
+    check(call("POST", "/api/v1/orgs/agency-a1/contacts/%d/update" % xid[0], "c-agency", {"name": "Overgenomen"})[0] == 404,
+          "another org's contact changed through one's own path")
+    problem(call("POST", "/api/v1/orgs/other-x/contacts/%d/remove" % xid[0], "c-agency", {}), 403, None, "contact remove of another org")
+    check(call("POST", "/api/v1/orgs/agency-a1/contacts/%d/remove" % xid[0], "c-agency", {})[0] == 404,
+          "another org's contact removed through one's own path")
+check(org_state("agency-a1") == before_a1 and org_state("other-x") == before_x, "a refused contact change changed the store")
+st, hd, j, text = call("POST", "/api/v1/orgs/agency-a1/contacts/%d/update" % SOC, "c-agency",
+                       {"name": "SOC A1", "role": "soc", "email": "soc@a1.example", "phone": "+31700000012"})
+check(st == 200 and j and j.get("phone") == "+31700000012" and j.get("24x7") is False, "contact update: %d %s" % (st, text[:200]))
+problem(call("POST", "/api/v1/orgs/agency-a1/contacts/%d/update" % SOC, "c-agency", {"name": "SOC A1", "phone": "call me"}), 400, "phone", "contact bad phone")
+st, hd, j, text = call("POST", "/api/v1/orgs/agency-a1/contacts/%d/remove" % SOC, "ana", {})
+check(st == 200 and j and j.get("status") == "removed", "contact remove by staff: %d %s" % (st, text[:200]))
+check(not any(c.get("name") == "SOC A1" for c in (cli("org", "show", "agency-a1")[1] or {}).get("contact_list", [])), "the removed contact is still there")
+check(call("POST", "/api/v1/orgs/agency-a1/contacts/%d/remove" % SOC, "c-agency", {})[0] == 404, "removing a removed contact is not 404")
+
+st, hd, j, text = call("POST", "/api/v1/orgs/agency-a1/netblocks", "c-agency", {"cidr": ["192.0.2.0/24", "2001:db8:a1::/48"]})
+check(st == 201 and j and [r["cidr"] for r in j] == ["192.0.2.0/24", "2001:db8:a1::/48"], "netblock add: %d %s" % (st, text[:200]))
+st, hd, j, text = call("GET", "/api/v1/orgs/agency-a1/netblocks", "c-agency")
+check(st == 200 and "192.0.2.0/24" in text and "2001:db8:a1::" in text, "netblock list: %d %s" % (st, text[:200]))
+before_a1, before_x = org_state("agency-a1"), org_state("other-x")
+problem(call("POST", "/api/v1/orgs/agency-a1/netblocks", "c-agency", {"cidr": ["198.51.100.0/24", "10.0.0.0/33"]}), 400, "cidr", "netblock bad CIDR")
+problem(call("POST", "/api/v1/orgs/agency-a1/netblocks", "c-agency", {}), 400, "cidr", "netblock without cidr")
+problem(call("POST", "/api/v1/orgs/other-x/netblocks", "c-agency", {"cidr": "203.0.113.0/24"}), 403, None, "netblock add for another org")
+problem(call("POST", "/api/v1/orgs/agency-a1/netblocks/remove", "c-other", {"cidr": "192.0.2.0/24"}), 403, None, "netblock remove of another org")
+check(call("POST", "/api/v1/orgs/other-x/netblocks/remove", "c-other", {"cidr": "192.0.2.0/24"})[0] == 404,
+      "another org's netblock removed through one's own path")
+problem(call("POST", "/api/v1/orgs/agency-a1/netblocks", None, {"cidr": "203.0.113.0/24"}), 401, None, "netblock add without a token")
+problem(call("POST", "/api/v1/orgs/part-1/netblocks", "p-1", {"cidr": "203.0.113.0/24"}), 403, None, "netblock add as a partner")
+check(call("GET", "/api/v1/orgs/agency-a1/netblocks", "c-other")[0] == 404, "another org's netblocks are readable")
+check(org_state("agency-a1") == before_a1 and org_state("other-x") == before_x, "a refused netblock change changed the store (all or nothing)")
+st, hd, j, text = call("POST", "/api/v1/orgs/agency-a1/netblocks/remove", "c-agency", {"cidr": "2001:db8:a1::/48"})
+check(st == 200 and "2001:db8:a1::" not in call("GET", "/api/v1/orgs/agency-a1/netblocks", "ana")[3], "netblock remove: %d %s" % (st, text[:200]))
+
+# ---- scan import: the file as the body, all or nothing, the same file twice adds nothing ----
+scan = b"ip,port,seen_at,cve\n192.0.2.10,443,2020-01-13T08:00:00Z,CVE-2019-19781\n192.0.2.11,443,2020-01-13T08:00:00Z,CVE-2019-19781\n"
+st, hd, j, text = call("POST", "/api/v1/scans/import?source=own-scan", "ana", raw=scan, ctype="text/csv")
+check(st == 201 and j and j.get("rows") == 2 and j.get("matched") == 2 and j.get("source") == "own-scan" and j.get("already") is False,
+      "scan import: %d %s" % (st, text[:300]))
+rc, d, err = cli("scan", "list", "--org", "agency-a1")
+check(rc == 0 and {s["ip"] for s in d or []} >= {"192.0.2.10", "192.0.2.11"}, "the CLI does not see the imported systems: %s" % err)
+st, hd, j, text = call("POST", "/api/v1/scans/import?source=own-scan", "ana", raw=scan, ctype="text/csv")
+check(st == 200 and j and j.get("already") is True, "the same scan file twice: %d %s" % (st, text[:200]))
+obs = cli("scan", "list", "--observations")[1]
+problem(call("POST", "/api/v1/scans/import", "ana", raw=b"ip,port,seen_at,cve\n192.0.2.12,443,2020-01-14,CVE-2019-19781\n300.0.0.1,443,2020-01-14,CVE-2019-19781\n", ctype="text/csv"),
+        400, None, "scan import with a bad line")
+st, hd, j, text = call("POST", "/api/v1/scans/import", "ana", raw=b"ip,port,seen_at,cve\n300.0.0.1,443,2020-01-14,CVE-2019-19781\n", ctype="text/csv")
+check(st == 400 and "/tmp" not in text and "baken-scan" not in text, "a scan error names the temporary file: %s" % text[:300])
+problem(call("POST", "/api/v1/scans/import?format=xml", "ana", raw=scan, ctype="text/csv"), 400, "format", "scan import bad format")
+problem(call("POST", "/api/v1/scans/import", "ana", raw=b""), 400, None, "scan import empty body")
+problem(call("POST", "/api/v1/scans/import", "coo", raw=scan, ctype="text/csv"), 403, None, "scan import as coordinator")
+problem(call("POST", "/api/v1/scans/import", "c-agency", raw=scan, ctype="text/csv"), 403, None, "scan import as constituent")
+problem(call("POST", "/api/v1/scans/import", None, raw=scan, ctype="text/csv"), 401, None, "scan import without a token")
+check(cli("scan", "list", "--observations")[1] == obs, "a refused scan import changed the observations")
+
+# ---- incidents: open, change, scale, log, patch timeline, evaluation ----
+st, hd, j, text = call("POST", "/api/v1/incidents", "ana", {"id": "pulse-2019", "title": "Pulse Secure", "advisory": [AMBER]})
+check(st == 201 and j and j.get("incident") == "pulse-2019" and hd.get("Location") == "/api/v1/incidents/pulse-2019",
+      "incident create: %d %s" % (st, text[:200]))
+rc, d, err = cli("incident", "show", "pulse-2019")
+check(rc == 0 and d and d.get("title") == "Pulse Secure", "the CLI does not see the incident: %s" % err)
+before = cli("incident", "list")[1]
+problem(call("POST", "/api/v1/incidents", "ana", {"id": "x-1"}), 400, "title", "incident without title")
+problem(call("POST", "/api/v1/incidents", "ana", {"id": "x-1", "title": "X", "public": "ja"}), 400, "public", "incident public not a boolean")
+check(call("POST", "/api/v1/incidents", "ana", {"id": "x-1", "title": "X", "advisory": "NCSC-1999-0001"})[0] == 404, "incident with an unknown advisory")
+problem(call("POST", "/api/v1/incidents", "ana", {"id": "pulse-2019", "title": "Nog eens"}), 409, None, "incident twice")
+problem(call("POST", "/api/v1/incidents", "c-agency", {"id": "x-1", "title": "X"}), 403, None, "incident create as constituent")
+problem(call("POST", "/api/v1/incidents", None, {"id": "x-1", "title": "X"}), 401, None, "incident create without a token")
+check(cli("incident", "list")[1] == before, "a refused incident create changed the incidents")
+st, hd, j, text = call("POST", "/api/v1/incidents/pulse-2019/update", "coo", {"title": "Pulse Secure VPN", "public": True})
+check(st == 200 and (cli("incident", "show", "pulse-2019")[1] or {}).get("title") == "Pulse Secure VPN", "incident update: %d %s" % (st, text[:200]))
+problem(call("POST", "/api/v1/incidents/pulse-2019/update", "coo", {"public": True, "private": True}), 400, "private", "incident public and private")
+problem(call("POST", "/api/v1/incidents/pulse-2019/update", "p-1", {"title": "X"}), 403, None, "incident update as partner")
+show0 = cli("incident", "show", "citrix-2020")[1]
+problem(call("POST", "/api/v1/incidents/citrix-2020/scale", "ana", {"level": 1}), 403, None, "scale as analyst")
+problem(call("POST", "/api/v1/incidents/citrix-2020/scale", "cri", {"level": 5}), 400, "level", "scale to level 5")
+problem(call("POST", "/api/v1/incidents/citrix-2020/scale", "cri", {}), 400, "level", "scale without level")
+problem(call("POST", "/api/v1/incidents/citrix-2020/log", "coo", {"kind": "decision", "text": "X"}), 403, None, "log as coordinator")
+problem(call("POST", "/api/v1/incidents/citrix-2020/log", "cri", {"kind": "gossip", "text": "X"}), 400, "kind", "log with a bad kind")
+problem(call("POST", "/api/v1/incidents/citrix-2020/log", "cri", {"kind": "note"}), 400, "text", "log without text")
+problem(call("POST", "/api/v1/incidents/citrix-2020/scale", None, {"level": 1}), 401, None, "scale without a token")
+check(cli("incident", "show", "citrix-2020")[1] == show0, "a refused scale or log changed the incident")
+st, hd, j, text = call("POST", "/api/v1/incidents/citrix-2020/scale", "cri", {"level": 2, "by": "NCTV", "reason": "Opschaling", "at": "2020-01-17T12:00:00Z"})
+check(st == 200 and j and j.get("level") == 2 and j.get("by") == "NCTV", "scale: %d %s" % (st, text[:200]))
+st, hd, j, text = call("POST", "/api/v1/incidents/citrix-2020/log", "cri",
+                       {"kind": "decision", "text": "Uitzetten tenzij drie voorwaarden", "approved-by": ["MinBZK", "MinJenV"], "at": "2020-01-17T13:00:00Z"})
+check(st == 201 and j and j.get("entry", 0) > 0, "log: %d %s" % (st, text[:200]))
+st, hd, j, text = call("POST", "/api/v1/incidents/citrix-2020/patch", "ana", {"branch": "citrix:adc:>=13.0|<13.0.47.24", "announced": "2020-01-27", "at": "2020-01-17T14:00:00Z"})
+check(st == 201, "patch: %d %s" % (st, text[:200]))
+problem(call("POST", "/api/v1/incidents/citrix-2020/patch", "ana", {"announced": "2020-01-27"}), 400, "branch", "patch without branch")
+problem(call("POST", "/api/v1/incidents/citrix-2020/patch", "c-agency", {"branch": "citrix:adc:*", "announced": "2020-01-27"}), 403, None, "patch as constituent")
+d = cli("incident", "show", "citrix-2020")[1] or {}
+check(d.get("level") == 2 and "Uitzetten tenzij" in json.dumps(d) and "2020-01-27" in json.dumps(d), "the CLI does not see scale, log, patch: %s" % json.dumps(d)[:300])
+st, hd, j, text = call("GET", "/api/v1/incidents/citrix-2020/evaluation?lang=en", "coo")
+check(st == 200 and isinstance(j, dict) and "Uitzetten tenzij" in text, "evaluation: %d %s" % (st, text[:200]))
+rc, d, err = cli("report", "evaluation", "citrix-2020", "--format", "json", "--lang", "en")
+check(rc == 0 and d and set(d) == set(j or {}), "the evaluation differs from the CLI's: %s" % err)
+problem(call("GET", "/api/v1/incidents/citrix-2020/evaluation?lang=fr", "coo"), 400, "lang", "evaluation in French")
+problem(call("GET", "/api/v1/incidents/citrix-2020/evaluation?format=html", "coo"), 400, "format", "evaluation as HTML")
+check(call("GET", "/api/v1/incidents/nope/evaluation", "coo")[0] == 404, "the evaluation of an unknown incident is not 404")
+problem(call("GET", "/api/v1/incidents/citrix-2020/evaluation", "c-agency"), 403, None, "evaluation as constituent")
+problem(call("GET", "/api/v1/incidents/citrix-2020/evaluation", None), 401, None, "evaluation without a token")
+
+# ---- follow-up close, deadline reminders ----
+problem(call("POST", "/api/v1/advisories/%s/followup/close" % CLEAR, "ana", {}), 403, None, "close as analyst")
+problem(call("POST", "/api/v1/advisories/%s/followup/close" % CLEAR, "coo", {"request": "last"}), 400, "request", "close with a bad request")
+problem(call("POST", "/api/v1/advisories/%s/followup/close" % CLEAR, None, {}), 401, None, "close without a token")
+st, hd, j, text = call("POST", "/api/v1/advisories/%s/followup/close" % CLEAR, "coo", {})
+check(st == 200 and j and j.get("closed_at"), "close: %d %s" % (st, text[:200]))
+st = call("POST", "/api/v1/advisories/%s/followup/respond" % CLEAR, "c-agency", {"status": "mitigated"})[0]
+check(st in (400, 409), "an answer after the request was closed: %d" % st)
+st, hd, j, text = call("POST", "/api/v1/deadlines/remind", "coo", {"at": "2020-01-10T00:00:00Z"})
+check(st == 200 and isinstance(j, list), "remind: %d %s" % (st, text[:200]))
+problem(call("POST", "/api/v1/deadlines/remind", "coo", {"when": "now"}), 400, "when", "remind with an unknown field")
+problem(call("POST", "/api/v1/deadlines/remind", "c-agency", {}), 403, None, "remind as constituent")
+problem(call("POST", "/api/v1/deadlines/remind", None, {}), 401, None, "remind without a token")
+
+st, hd, j, text = call("GET", "/api/v1/alerts/status?advisory=%s" % CLEAR, "coo")
+check(st == 200 and j == cli("alert", "status", "--advisory", CLEAR)[1] and len(j) > 0, "alert status differs from the CLI: %d %s" % (st, text[:200]))
+problem(call("GET", "/api/v1/alerts/status", "c-agency"), 403, None, "alert status as constituent")
+problem(call("GET", "/api/v1/alerts/status", None), 401, None, "alert status without a token")
+
+# ---- vulnerability records, the to-do list ----
+st, hd, j, text = call("GET", "/api/v1/vulns", "ana")
+check(st == 200 and any(v.get("cve") == "CVE-2019-19781" for v in j or []), "vulns: %d %s" % (st, text[:200]))
+st, hd, j, text = call("GET", "/api/v1/vulns/CVE-2019-19781", "coo")
+check(st == 200 and j == cli("vuln", "show", "CVE-2019-19781")[1], "vuln show differs from the CLI: %d %s" % (st, text[:200]))
+check(call("GET", "/api/v1/vulns/CVE-1999-0001", "ana")[0] == 404, "an unknown CVE is not 404")
+problem(call("GET", "/api/v1/vulns", "c-agency"), 403, None, "vulns as constituent")
+problem(call("GET", "/api/v1/vulns", None), 401, None, "vulns without a token")
+rc, d, err = cli("import", "kev", KEV)
+check(rc == 0, "import kev: %s" % err)
+st, hd, j, text = call("GET", "/api/v1/todo", "ana")
+check(st == 200 and j == cli("todo", "list")[1], "todo list differs from the CLI: %d %s" % (st, text[:200]))
+todos = j if isinstance(j, list) else []
+problem(call("GET", "/api/v1/todo", "coo"), 403, None, "todo as coordinator")
+problem(call("GET", "/api/v1/todo", None), 401, None, "todo without a token")
+if check(len(todos) > 0, "no to-do after the KEV import"):
+    tid = todos[0]["id"]
+    problem(call("POST", "/api/v1/todo/%d/done" % tid, "ana", {"note": 7}), 400, "note", "todo done with a number as note")
+    problem(call("POST", "/api/v1/todo/%d/done" % tid, "cri", {}), 403, None, "todo done as crisis")
+    st, hd, j, text = call("POST", "/api/v1/todo/%d/done" % tid, "ana", {"note": "Herzien"})
+    check(st == 200 and j and j.get("state") == "done" and all(t["id"] != tid for t in cli("todo", "list")[1] or []),
+          "todo done: %d %s" % (st, text[:200]))
+check(call("POST", "/api/v1/todo/999999/done", "ana", {})[0] == 404, "an unknown to-do is not 404")
+
+# ---- users, tokens, settings: the admin's ----
+st, hd, j, text = call("GET", "/api/v1/users", "adm")
+check(st == 200 and any(u.get("name") == "ana" for u in j or []) and "argon2" not in text, "users: %d %s" % (st, text[:200]))
+problem(call("GET", "/api/v1/users", "ana"), 403, None, "users as analyst")
+users0 = cli("user", "list")[1]
+problem(call("POST", "/api/v1/users", "adm", {"name": "nieuw", "role": "wizard"}), 400, "role", "user with a bad role")
+problem(call("POST", "/api/v1/users", "adm", {"name": "nieuw", "role": "constituent"}), 400, "org", "constituent without org")
+problem(call("POST", "/api/v1/users", "adm", {"role": "analyst"}), 400, "name", "user without name")
+problem(call("POST", "/api/v1/users", "ana", {"name": "nieuw", "role": "admin"}), 403, None, "user add as analyst")
+problem(call("POST", "/api/v1/users", None, {"name": "nieuw", "role": "admin"}), 401, None, "user add without a token")
+check(cli("user", "list")[1] == users0, "a refused user add changed the users")
+st, hd, j, text = call("POST", "/api/v1/users", "adm", {"name": "nieuw", "role": "constituent", "org": "vital-e", "email": "n@e.example"})
+check(st == 201 and j and j.get("role") == "constituent" and j.get("org") == "vital-e", "user add: %d %s" % (st, text[:200]))
+PW = "Een lang genoeg wachtwoord 42"
+st, hd, j, text = call("POST", "/api/v1/users/nieuw/password", "adm", {"password": PW})
+check(st == 200 and j and j.get("password") is True and PW not in text, "password: %d %s" % (st, text[:200]))
+check(any(u.get("name") == "nieuw" and u.get("password") for u in cli("user", "list")[1] or []), "the CLI does not see the password set")
+st, hd, j, text = call("POST", "/api/v1/users/nieuw/password", "adm", {"password": "kort"})
+problem((st, hd, j, text), 400, "password", "a short password")
+check("kort" not in text, "the refused password is echoed: %s" % text[:200])
+problem(call("POST", "/api/v1/users/nieuw/password", "ana", {"password": PW}), 403, None, "password as analyst")
+check(call("POST", "/api/v1/users/niemand/password", "adm", {"password": PW})[0] == 404, "password of an unknown user is not 404")
+st, hd, j, text = call("POST", "/api/v1/users/nieuw/tokens", "adm", {})
+tok = (j or {}).get("token", "")
+check(st == 201 and tok.startswith("bkn_") and "no-store" in (hd.get("Cache-Control") or ""), "token: %d %s" % (st, text[:100]))
+tokens["nieuw"] = tok
+st, hd, j, text = call("GET", "/api/v1/me", "nieuw")
+check(st == 200 and j and j.get("name") == "nieuw" and j.get("org") == "vital-e", "the new token does not work: %d %s" % (st, text[:200]))
+check(tok not in json.dumps(cli("user", "list")[1]), "the token is stored in clear")
+problem(call("POST", "/api/v1/users/nieuw/tokens", "nieuw", {}), 403, None, "token create as constituent")
+problem(call("POST", "/api/v1/users/nieuw/tokens", "adm", {"expires": "never"}), 400, "expires", "token with an unknown field")
+check(call("POST", "/api/v1/users/niemand/tokens", "adm", {})[0] == 404, "token of an unknown user is not 404")
+st, hd, j, text = call("POST", "/api/v1/config/site.name", "adm", {"value": "CSIRT Test"})
+check(st == 200 and j and j.get("value") == "CSIRT Test", "config set: %d %s" % (st, text[:200]))
+rc, d, err = cli("config", "get", "site.name")
+check(rc == 0 and d and d.get("value") == "CSIRT Test", "the CLI does not see the setting: %s" % err)
+st, hd, j, text = call("POST", "/api/v1/config/smtp.password", "adm", {"value": "geheim-123"})
+check(st == 200 and "geheim-123" not in text and j and j.get("value") == "(set)", "a secret setting is echoed: %s" % text[:200])
+st, hd, j, text = call("GET", "/api/v1/config", "adm")
+check(st == 200 and "geheim-123" not in text and any(c.get("key") == "smtp.password" for c in j or []), "config list: %s" % text[:200])
+st, hd, j, text = call("GET", "/api/v1/config/smtp.password", "adm")
+check(st == 200 and "geheim-123" not in text, "config get of a secret: %s" % text[:200])
+cfg0 = cli("config", "get")[1]
+problem(call("POST", "/api/v1/config/scan.quiet_days", "adm", {"value": "veel"}), 400, "value", "config bad value")
+problem(call("POST", "/api/v1/config/site.name", "adm", {}), 400, "value", "config without value")
+check(call("POST", "/api/v1/config/no.such.key", "adm", {"value": "1"})[0] == 404, "an unknown setting is not 404")
+check(call("GET", "/api/v1/config/no.such.key", "adm")[0] == 404, "get of an unknown setting is not 404")
+problem(call("POST", "/api/v1/config/site.name", "ana", {"value": "X"}), 403, None, "config set as analyst")
+problem(call("GET", "/api/v1/config", "coo"), 403, None, "config as coordinator")
+problem(call("POST", "/api/v1/config/site.name", None, {"value": "X"}), 401, None, "config set without a token")
+check(cli("config", "get")[1] == cfg0, "a refused setting changed the configuration")
 
 for f in fails:
     print("FAIL: " + " ".join(f.split()))
