@@ -225,6 +225,9 @@ bk backup "$W/pre.db" >/dev/null # the state before publishing, for every delive
 # publish DB: prints the seconds `advisory publish` took; checks the alerts it made
 publish() {
 	local t0 t1 out n
+	# the imports and copies before leave hundreds of MB of dirty pages: written out first,
+	# so that the time is publishing's own and not the flush of what came before
+	sync
 	t0=$(now)
 	out=$("$BAKEN" --db "$1" --json advisory publish "$ID")
 	t1=$(now)
