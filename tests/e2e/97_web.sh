@@ -4,9 +4,6 @@
 # acknowledgement link (GET only asks, POST acknowledges), limits (405, 413), SIGTERM.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-SERVER=""
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
 trap stop_server EXIT
 
 seed_orgs
@@ -80,16 +77,7 @@ assert pw.startswith('\$argon2id\$'), pw
 assert all(len(t)==64 for t in toks)
 " "$DB" || fail "passwords are not argon2id, or tokens not stored as hashes"
 
-PORT=$(free_port)
-U=http://127.0.0.1:$PORT
-"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
-SERVER=$!
-i=0
-until curl -s -f -o /dev/null "$U/healthz"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
-	sleep 0.1
-done
+serve_start
 
 # ---- the matrix ----
 NCHECK=$((NCHECK + 1))

@@ -11,9 +11,6 @@
 # advisory to the public.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-SERVER=""
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
 trap stop_server EXIT
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -82,16 +79,7 @@ user c-other constituent other-x
 user p-1 partner part-1
 must incident new citrix-2020 --title "Citrix ADC" --advisory "$CLEAR"
 
-PORT=$(free_port)
-U=http://127.0.0.1:$PORT
-"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
-SERVER=$!
-i=0
-until curl -s -f -o /dev/null "$U/healthz"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
-	sleep 0.1
-done
+serve_start
 
 "$PY" - "$U" "$TOKENS" "$BAKEN" "$DB" "$CLEAR" "$AMBER" "$ROOT/tests/data/kev/known_exploited_vulnerabilities.json" >"$T/api" 2>&1 <<'EOF'
 import json, subprocess, sys, urllib.request, urllib.error

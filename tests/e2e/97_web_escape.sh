@@ -2,9 +2,6 @@
 # comes back escaped on every page that shows it (HTML and Atom), never as markup.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-SERVER=""
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
 trap stop_server EXIT
 
 X='<script>alert(1)</script>"><img src=x onerror=alert(2)>'"'"
@@ -27,16 +24,7 @@ must user add ana --role analyst
 must --json token create ana
 TOK=$(jv 'd["token"]')
 
-PORT=$(free_port)
-U=http://127.0.0.1:$PORT
-"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
-SERVER=$!
-i=0
-until curl -s -f -o /dev/null "$U/healthz"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
-	sleep 0.1
-done
+serve_start
 
 for path in / /advisories "/advisories/$ID" "/advisories/$ID?version=1.00" /feed.atom \
 	"/advisories?product=%3Cscript%3E&cve=%22%3E%3Cimg" /portal /staff/calls \

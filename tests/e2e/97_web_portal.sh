@@ -8,9 +8,6 @@
 # changes nothing.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-SERVER=""
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
 trap stop_server EXIT
 
 seed_orgs
@@ -42,16 +39,7 @@ ANA=$(jv 'd["token"]')
 must --json token create p-1
 P1=$(jv 'd["token"]')
 
-PORT=$(free_port)
-U=http://127.0.0.1:$PORT
-"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
-SERVER=$!
-i=0
-until curl -s -f -o /dev/null "$U/healthz"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
-	sleep 0.1
-done
+serve_start
 
 NCHECK=$((NCHECK + 1))
 "$PY" - "$U" "$DB" "$ADV" "$ANA" "$P1" >"$T/portal.log" 2>&1 <<'EOF' || fail "portal: $(grep -c '^FAIL' "$T/portal.log") failures: $(grep -E '^(FAIL|Traceback|  File|[A-Za-z]+Error)' "$T/portal.log" | head -n 12)"

@@ -5,28 +5,17 @@
 GNUPGHOME=$T/gnupg
 export GNUPGHOME
 mkdir -m 700 "$GNUPGHOME"
-SERVER=""
 trap 'gpgconf --kill gpg-agent 2>/dev/null; [ -n "$SERVER" ] && kill $SERVER 2>/dev/null' EXIT
 gpg --batch --quiet --passphrase '' --quick-gen-key 'Baken e2e <advies@csirt.example>' ed25519 sign never 2>/dev/null ||
 	die "gpg could not make a test key"
 FPR=$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr/ { print $10; exit }')
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
 seed_orgs
 must advisory new --title "Kwetsbaarheid in Citrix ADC" --cve CVE-2019-19781 --affects 'citrix:adc:>=13.0|<13.0.47.24' $MH
 ID=$(new_id)
 must advisory publish "$ID"
 must config set signing.key "$FPR"
-PORT=$(free_port)
-U=http://127.0.0.1:$PORT
-"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
-SERVER=$!
-i=0
-until curl -s -f -o /dev/null "$U/healthz"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
-	sleep 0.1
-done
+serve_start
 # the text between the armour lines, without the signature (its time differs)
 signed_text() { sed -n '/^-----BEGIN PGP SIGNED MESSAGE-----$/,/^-----BEGIN PGP SIGNATURE-----$/p' "$1" | sed '1,2d;$d'; }
 must advisory show "$ID" --format plain

@@ -2,9 +2,6 @@
 # command), change it into 1.01 high/high; the same refusals as the commands; only analysts.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-SERVER=""
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
 trap stop_server EXIT
 csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1; }
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
@@ -16,16 +13,7 @@ must user add c-agency --role constituent --org agency-a1
 for u in ana coo c-agency; do
 	printf 'password of %s\n' "$u" | "$BAKEN" --db "$DB" user password "$u" >/dev/null 2>&1 || fail "user password $u"
 done
-PORT=$(free_port)
-U=http://127.0.0.1:$PORT
-"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
-SERVER=$!
-i=0
-until curl -s -f -o /dev/null "$U/healthz"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
-	sleep 0.1
-done
+serve_start
 login() { # NAME JAR
 	cs=$(curl -s -c "$2" -b "$2" "$U/login" | csrf_of)
 	[ "$(code -c "$2" -b "$2" --data-urlencode "password=password of $1" -d "name=$1&csrf=$cs" "$U/login")" = 303 ] ||

@@ -2,9 +2,6 @@
 # serving its database with the users and passwords it printed once.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-SERVER=""
-stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
 trap stop_server EXIT
 wait_up() { # URL: until it answers (curl -k), or die
 	i=0

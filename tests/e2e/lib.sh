@@ -239,3 +239,23 @@ seed_orgs() {
 	must inventory add vital-e --product pulsesecure:pulse_connect_secure --version 8.3R7.1
 	must inventory add other-x --product pulsesecure:pulse_connect_secure --version 9.0R4
 }
+
+# ---- the web server (the 97_web* scripts) ----
+free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+SERVER=""
+stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
+# serve_start: `baken serve` on $DB at a free loopback port, delivering nothing; sets PORT,
+# U (its base URL) and SERVER (its pid) and returns once /healthz answers. The script traps
+# stop_server (or its own cleanup) on EXIT.
+serve_start() {
+	PORT=$(free_port)
+	U=http://127.0.0.1:$PORT
+	"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
+	SERVER=$!
+	i=0
+	until curl -s -f -o /dev/null "$U/healthz"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
+		sleep 0.1
+	done
+}
