@@ -186,8 +186,8 @@ static const char *range_words(const char *range, char *out, size_t n)
 			continue;
 		}
 		if (lo && p[0] == '<' && p[1] != '=')
-			len += (size_t)snprintf(out + len, n - len, "%s%s tot %s",
-			                        len ? ", " : "", lo, p + 1);
+			len += (size_t)snprintf(out + len, n - len, "%s%s tot %s", len ? ", " : "",
+			                        lo, p + 1);
 		else
 			len += (size_t)snprintf(out + len, n - len, "%s%s%s%s", len ? ", " : "",
 			                        lo ? ">=" : "", lo ? lo : "", p);
