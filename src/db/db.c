@@ -90,6 +90,11 @@ void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
 {
 	OPS(st)->bind_blob(st, i, p, n);
 }
+void db_bind_borrow(struct db_stmt *st)
+{
+	if (OPS(st)->bind_borrow)
+		OPS(st)->bind_borrow(st);
+}
 void db_bind_null(struct db_stmt *st, int i)
 {
 	OPS(st)->bind_null(st, i);

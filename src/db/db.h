@@ -47,6 +47,10 @@ void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL 
 void db_bind_int(struct db_stmt *st, int i, int64_t v);
 void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 void db_bind_null(struct db_stmt *st, int i);
+/* The text and blob bound to st from now until db_done are borrowed, not copied: the caller
+ * keeps them unchanged until then. For bulk writes, where copying every value is a fifth of
+ * the insert's time on SQLite; the PostgreSQL backend copies anyway. */
+void db_bind_borrow(struct db_stmt *st);
 
 /* DB_ROW, DB_DONE, or a negative error (ERR_CONFLICT for a unique or foreign key violation). */
 int db_step(struct db_stmt *st, struct err *e);
@@ -79,6 +83,7 @@ struct db_ops {
 	void (*bind_int)(struct db_stmt *st, int i, int64_t v);
 	void (*bind_blob)(struct db_stmt *st, int i, const void *p, size_t n);
 	void (*bind_null)(struct db_stmt *st, int i);
+	void (*bind_borrow)(struct db_stmt *st); /* NULL: binds are always copied */
 	int (*step)(struct db_stmt *st, struct err *e);
 	const char *(*col_text)(struct db_stmt *st, int i);
 	int64_t (*col_int)(struct db_stmt *st, int i);

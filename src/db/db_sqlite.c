@@ -16,6 +16,7 @@ struct db_stmt {
 	char *sql;
 	int cached;
 	int busy;
+	int borrow; /* db_bind_borrow: text and blobs bound SQLITE_STATIC until done */
 	struct db_stmt *next;
 };
 
@@ -105,12 +106,13 @@ static void sqlite_done(struct db_stmt *st)
 	sqlite3_reset(st->s);
 	sqlite3_clear_bindings(st->s);
 	st->busy = 0;
+	st->borrow = 0;
 }
 
 static void sqlite_bind_text(struct db_stmt *st, int i, const char *s)
 {
 	if (s)
-		sqlite3_bind_text(st->s, i, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st->s, i, s, -1, st->borrow ? SQLITE_STATIC : SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st->s, i);
 }
@@ -122,7 +124,12 @@ static void sqlite_bind_int(struct db_stmt *st, int i, int64_t v)
 
 static void sqlite_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
 {
-	sqlite3_bind_blob(st->s, i, p, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st->s, i, p, (int)n, st->borrow ? SQLITE_STATIC : SQLITE_TRANSIENT);
+}
+
+static void sqlite_bind_borrow(struct db_stmt *st)
+{
+	st->borrow = 1;
 }
 
 static void sqlite_bind_null(struct db_stmt *st, int i)
@@ -227,6 +234,7 @@ static const struct db_ops sqlite_ops = {
     .bind_int = sqlite_bind_int,
     .bind_blob = sqlite_bind_blob,
     .bind_null = sqlite_bind_null,
+    .bind_borrow = sqlite_bind_borrow,
     .step = sqlite_step,
     .col_text = sqlite_col_text,
     .col_int = sqlite_col_int,

@@ -1620,6 +1620,7 @@ static int insert_flush(struct imp *s, struct err *e)
 	}
 	if ((rc = db_prepare(s->db, s->insert_sql[which], &st, e)) != 0)
 		return rc;
+	db_bind_borrow(st); /* names, ports, days and sightings stay put until the step */
 	db_bind_text(st, 1, s->cves[s->sys[s->pend[0].sys].cve].id);
 	db_bind_int(st, 2, s->id);
 	for (size_t r = 0; r < n; r++) {
