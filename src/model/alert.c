@@ -167,6 +167,7 @@ struct alert_writer {
 	int checked;     /* alerts may exist: one row at a time, made or not */
 	size_t n;
 	struct alert_row rows[ALERT_BATCH];
+	char mids[ALERT_BATCH][320]; /* the Message-IDs of a batch, bound borrowed */
 	struct buf text, sql;
 	char *full_sql; /* the statement of a full batch, made once */
 };
@@ -242,7 +243,6 @@ static int writer_insert(struct alert_writer *w, size_t from, size_t n, int64_t 
 {
 	struct db_stmt *st;
 	const char *sql;
-	char mid[320];
 	int rc;
 
 	if (n == ALERT_BATCH && !w->checked) {
@@ -257,6 +257,7 @@ static int writer_insert(struct alert_writer *w, size_t from, size_t n, int64_t 
 	}
 	if ((rc = db_prepare(w->db, sql, &st, e)) != 0)
 		return rc;
+	db_bind_borrow(st); /* every text below stays put until the step */
 	db_bind_text(st, 1, w->advisory);
 	db_bind_int(st, 2, w->num);
 	db_bind_text(st, 3, w->topic ? w->topic : "advisory");
@@ -269,8 +270,10 @@ static int writer_insert(struct alert_writer *w, size_t from, size_t n, int64_t 
 		int p = 8 + 9 * (int)i;
 		int64_t id = w->next_id + (int64_t)i;
 
-		snprintf(mid, sizeof(mid), "<baken.%lld.%lld@%s>", (long long)id, (long long)w->at,
-		         w->host);
+		char *mid = w->mids[i];
+
+		snprintf(mid, sizeof(w->mids[i]), "<baken.%lld.%lld@%s>", (long long)id,
+		         (long long)w->at, w->host);
 		db_bind_int(st, p, id);
 		db_bind_text(st, p + 1, writer_str(w, r->org));
 		db_bind_text(st, p + 2, r->channel);
