@@ -445,8 +445,8 @@ static int pg_prepare_variant(struct db_stmt *st, struct pg_variant **out, struc
 		PQclear(res);
 		res = PQprepare(d->c, v->name, st->pgsql, st->nparams, oids);
 		if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
-			if (in_tx)
-				rc = pg_run(d, "RELEASE SAVEPOINT baken_prepare", e);
+			/* an earlier try's failure is cured by this one */
+			rc = in_tx ? pg_run(d, "RELEASE SAVEPOINT baken_prepare", e) : 0;
 			break;
 		}
 		rc = -1;
