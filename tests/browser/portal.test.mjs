@@ -1,7 +1,9 @@
 // The constituent portal in a real browser: a CISO logs in, sees the TLP:AMBER advisory meant
 // for the organisation with the product that matched, acknowledges an alert, uploads an
 // inventory CSV (and sees a bad one refused with its line and field), and answers the CIO
-// office's follow-up request (kept-on is refused until all three conditions are explained).
+// office's follow-up request (kept-on is refused until all three conditions are explained);
+// a partner (a sector CERT) sees the advisories its TLP lets it see, and none of the
+// constituents' data.
 // Screenshots go to $BAKEN_ARTEFACTS, else browser-artefacts/ beside the binary under test.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -34,11 +36,12 @@ before(async () => {
   bk('org', 'add', 'min-a', '--name', 'Ministerie A', '--kind', 'ministry')
   bk('org', 'add', 'agency-a1', '--name', 'Dienst A1', '--kind', 'agency', '--parent', 'min-a')
   bk('org', 'add', 'other-x', '--name', 'Gemeente X', '--kind', 'other')
+  bk('org', 'add', 'part-1', '--name', 'Sector-CERT 1', '--kind', 'partner', '--sector', 'health')
   bk('org', 'contact', 'agency-a1', '--name', 'CISO A1', '--email', 'ciso@a1.example', '--phone', '+31700000001')
   bk('inventory', 'add', 'agency-a1', '--product', 'citrix:adc', '--version', '13.0-47.22', '--internet-facing')
   bk('inventory', 'add', 'other-x', '--product', 'citrix:adc', '--version', '13.0-47.20')
   const out = bk('--at', '2019-12-18T09:00:00Z', 'advisory', 'new', '--title', 'Kwetsbaarheid in Citrix ADC',
-    '--tlp', 'amber', '--cve', 'CVE-2019-19781', '--affects', 'citrix:adc:>=13.0|<13.0.47.24', ...MH)
+    '--tlp', 'amber', '--to', 'part-1', '--cve', 'CVE-2019-19781', '--affects', 'citrix:adc:>=13.0|<13.0.47.24', ...MH)
   adv = out.match(/[A-Z]+-\d{4}-\d{4}/)[0]
   bk('--at', '2019-12-18T10:00:00Z', 'advisory', 'publish', adv)
   bk('--at', '2019-12-24T12:00:00Z', 'advisory', 'update', adv, '--exploit', 'poc', '--exploit-expected', 'yes',
@@ -48,6 +51,8 @@ before(async () => {
     '--question', 'Switch off, or explain why not')
   bk('user', 'add', 'ciso', '--role', 'constituent', '--org', 'agency-a1')
   execFileSync(BAKEN, ['--db', db, 'user', 'password', 'ciso'], { input: 'portal password\n' })
+  bk('user', 'add', 'cert', '--role', 'partner', '--org', 'part-1')
+  execFileSync(BAKEN, ['--db', db, 'user', 'password', 'cert'], { input: 'partner password\n' })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
   server = spawn(BAKEN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--deliver-interval', '0'],
@@ -138,6 +143,34 @@ test('a constituent walks the portal', async () => {
   assert.deepEqual(JSON.parse(sql('select org_id, status, answered_by from followup_answers')),
     [['agency-a1', 'kept-on', 'web:ciso']])
   await p.screenshot({ path: join(shots, 'portal-followup.png'), fullPage: true })
+  assert.deepEqual(errors, [])
+  await ctx.close()
+})
+
+test('a partner sees what its TLP allows, and no constituent\'s data', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const p = await ctx.newPage()
+  const errors = []
+  p.on('console', (m) => { if (m.type() === 'error' && !/status of 40[039]/.test(m.text())) errors.push(m.text()) })
+  p.on('pageerror', (e) => errors.push(String(e)))
+
+  await p.goto(`${base}/login`)
+  await p.fill('#name', 'cert')
+  await p.fill('#password', 'partner password')
+  await p.click('form[action="/login"] button')
+  await p.waitForURL(`${base}/portal`)
+  // the advisory released to it (--to), without the constituents' products
+  const page = await p.locator('main').innerText()
+  assert.match(page, new RegExp(adv))
+  assert.doesNotMatch(page, /13\.0-47\.22|Dienst A1|Gemeente X/)
+  await p.screenshot({ path: join(shots, 'portal-partner.png'), fullPage: true })
+  // the advisory page as the partner sees it: TLP:AMBER with what may be passed on
+  await p.goto(`${base}/advisories/${adv}`)
+  assert.match(await p.locator('main').innerText(), /TLP:AMBER/)
+  await p.screenshot({ path: join(shots, 'partner-advisory.png'), fullPage: true })
+  // a partner keeps no inventory here
+  const inv = await p.goto(`${base}/portal/inventory`)
+  assert.equal(inv.status(), 403)
   assert.deepEqual(errors, [])
   await ctx.close()
 })

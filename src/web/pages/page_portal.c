@@ -274,7 +274,8 @@ static int portal_deadlines(struct req *r, const char *advisory)
  * asker reads (into matched, a new array), and the follow-up requests on it that ask the
  * organisation (appended to followups as {advisory, request, question, deadline, closed,
  * state}). */
-static int portal_advisory(struct req *r, const char *id, json_t **matched, json_t *followups)
+static int portal_advisory(struct req *r, const char *id, json_t **matched, int *addressed,
+                           json_t *followups)
 {
 	struct advisory_version v;
 	json_t *rows = NULL, *row, *st = NULL, *q;
@@ -282,8 +283,11 @@ static int portal_advisory(struct req *r, const char *id, json_t **matched, json
 	int rc;
 
 	*matched = json_array();
+	*addressed = 0;
 	if ((rc = access_load(r, id, NULL, &v)) != 0)
 		return rc == ERR_NOTFOUND ? 0 : rc;
+	for (size_t k = 0; k < v.nto; k++)
+		*addressed |= strcmp(v.to[k], r->user.org) == 0;
 	rc = advisory_affected(r->db, &v, &rows, &r->err);
 	advisory_version_free(&v);
 	if (rc != 0)
@@ -328,16 +332,16 @@ static int portal_overview(struct req *r)
 	alf.org = r->user.org;
 	if ((rc = alert_list(r->db, &alf, &alerts, &r->err)) != 0)
 		goto out;
-	/* each readable advisory that matches the inventory, alerted the organisation, or asks it
-	 * to report back */
+	/* each readable advisory that matches the inventory, is addressed to the organisation
+	 * (--to: a partner it is released to), alerted it, or asks it to report back */
 	json_array_foreach(advs, i, a)
 	{
 		const char *id = json_string_value(json_object_get(a, "id"));
 		size_t before = json_array_size(followups);
-		int alerted = 0;
+		int alerted = 0, addressed;
 		json_t *al;
 
-		if ((rc = portal_advisory(r, id, &m, followups)) != 0) {
+		if ((rc = portal_advisory(r, id, &m, &addressed, followups)) != 0) {
 			json_decref(m);
 			goto out;
 		}
@@ -346,7 +350,8 @@ static int portal_overview(struct req *r)
 			alerted |=
 			    strcmp(json_string_value(json_object_get(al, "advisory")), id) == 0;
 		}
-		if (json_array_size(m) || alerted || json_array_size(followups) > before) {
+		if (json_array_size(m) || alerted || addressed ||
+		    json_array_size(followups) > before) {
 			json_object_set_new(a, "matched", m);
 			json_array_append(shown, a);
 		} else {
