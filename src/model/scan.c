@@ -1851,6 +1851,31 @@ static int store_one(struct imp *s, struct sys *y, const struct extra_day *xd, s
 	return rc < 0 ? rc : 0;
 }
 
+/* The entries of system k in v[0..n), each size bytes, sorted by their first member, the
+ * system (struct extra_day, struct sighting): the first of them, and their number in *count. */
+static const void *sys_run(const void *v, size_t n, size_t size, uint32_t k, size_t *count)
+{
+	const unsigned char *base = v;
+	size_t lo = 0, hi = n, end;
+	uint32_t sys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		memcpy(&sys, base + mid * size, sizeof(sys));
+		if (sys < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n; end++) {
+		memcpy(&sys, base + end * size, sizeof(sys));
+		if (sys != k)
+			break;
+	}
+	*count = end - lo;
+	return base + lo * size;
+}
+
 static int store_systems(struct imp *s, struct err *e)
 {
 	uint32_t *order = xcalloc(s->nsys ? s->nsys : 1, sizeof(uint32_t)),
@@ -1858,7 +1883,6 @@ static int store_systems(struct imp *s, struct err *e)
 	long quiet = config_get_long(s->db, "scan.quiet_days", 7);
 	int64_t quiet_before = s->act->at - (int64_t)quiet * 86400;
 	struct dayvec dv = {0};
-	size_t xi = 0, mi = 0;
 	double t[2] = {0, 0};
 	int rc = 0;
 
@@ -1899,34 +1923,10 @@ static int store_systems(struct imp *s, struct err *e)
 		size_t nxd = 0, nmo = 0;
 
 		/* this system's days outside the window and further rows (both sorted by system) */
-		if (s->nextra) {
-			size_t lo = 0, hi = s->nextra;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (s->extra[mid].sys < k)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			for (xi = lo; xi < s->nextra && s->extra[xi].sys == k; xi++)
-				;
-			xd = s->extra + lo;
-			nxd = xi - lo;
-		}
-		if (s->sys[k].more) {
-			size_t lo = 0, hi = s->nmore;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (s->more[mid].sys < k)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			for (mi = lo; mi < s->nmore && s->more[mi].sys == k; mi++)
-				;
-			mo = s->more + lo;
-			nmo = mi - lo;
-		}
+		if (s->nextra)
+			xd = sys_run(s->extra, s->nextra, sizeof(*s->extra), k, &nxd);
+		if (s->sys[k].more)
+			mo = sys_run(s->more, s->nmore, sizeof(*s->more), k, &nmo);
 		rc = store_one(s, &s->sys[k], xd, nxd, mo, nmo, quiet_before, &dv, e);
 	}
 	free(order);
