@@ -26,6 +26,7 @@
 #define PORTS_INLINE   4
 #define DAY_WINDOW     64 /* days of a file tracked per system in one word */
 #define MAIL_LINES_MAX 500
+#define PREFETCH_AHEAD 16 /* systems asked for ahead of their turn */
 #define INSERT_BATCH   64 /* new systems written by one statement */
 
 /* ---- small helpers ---- */
@@ -950,10 +951,19 @@ static void block_free(struct block *b)
 	}
 }
 
-/* Hands the block being filled over to the aggregating thread; -1 when told to stop. */
+/* Hands the block being filled over to the aggregating thread, its rows mapped to their
+ * owners first (all at once: the table is asked for a few rows ahead); -1 when told to
+ * stop. */
 static int reader_push(struct reader *rd)
 {
+	struct block *b = rd->cur;
 	int stop;
+
+	for (size_t i = 0; i < b->n; i++) {
+		if (i + PREFETCH_AHEAD < b->n)
+			prefix_prefetch(rd->s->lpm, b->v[i + PREFETCH_AHEAD].ip);
+		b->v[i].org = prefix_lookup(rd->s->lpm, b->v[i].ip);
+	}
 
 	pthread_mutex_lock(&rd->mu);
 	while (rd->count == BLOCKS_AHEAD && !rd->stop)
@@ -996,7 +1006,6 @@ static int reader_row(void *ctx, const struct scan_row *row, struct err *e)
 	r->len = (uint32_t)row->raw_len;
 	r->port = row->port;
 	memcpy(r->ip, row->ip, 16);
-	r->org = prefix_lookup(rd->s->lpm, row->ip);
 	r->host = block_text(b, row->hostname);
 	r->product = block_text(b, row->product);
 	r->version = block_text(b, row->version);
@@ -1919,8 +1928,22 @@ static int store_systems(struct imp *s, struct err *e)
 	for (size_t i = 0; i < s->nsys && rc == 0; i++) {
 		uint32_t k = order[i];
 		const struct extra_day *xd = NULL;
+
 		const struct sighting *mo = NULL;
 		size_t nxd = 0, nmo = 0;
+
+		/* the systems are visited in key order, scattered in memory: ask for them (and
+		 * then their names) ahead, so the wait for memory overlaps the work */
+		if (i + PREFETCH_AHEAD < s->nsys) {
+			const char *y = (const char *)&s->sys[order[i + PREFETCH_AHEAD]];
+			__builtin_prefetch(y);
+			__builtin_prefetch(y + sizeof(struct sys) - 1);
+		}
+		if (i + PREFETCH_AHEAD / 2 < s->nsys) {
+			const struct sys *y = &s->sys[order[i + PREFETCH_AHEAD / 2]];
+			__builtin_prefetch(arena_get(&s->names, y->host));
+			__builtin_prefetch(arena_get(&s->names, y->product));
+		}
 
 		/* this system's days outside the window and further rows (both sorted by system) */
 		if (s->nextra)
