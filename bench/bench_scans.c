@@ -247,6 +247,14 @@ static int exists(const char *path)
 	return stat(path, &sb) == 0 && sb.st_size > 0;
 }
 
+/* 1 when path was written before the file newer (a database made by an older build). */
+static int older(const char *path, const char *newer)
+{
+	struct stat a, b;
+
+	return stat(path, &a) != 0 || stat(newer, &b) != 0 || a.st_mtime < b.st_mtime;
+}
+
 static int run(const char *cmd)
 {
 	int rc = system(cmd);
@@ -457,7 +465,8 @@ int main(void)
 
 	/* the blocks are always generated (the same seed gives the same blocks) */
 	gen_blocks(&bs, (size_t)nblocks);
-	if (!exists(blocks_csv) || !exists(base) || !exists(bare)) {
+	/* the databases again when the build is newer: they are what its init made */
+	if (!exists(blocks_csv) || !exists(base) || !exists(bare) || older(bare, baken)) {
 		printf("generating %ld netblocks of %d organisations and the databases ...\n",
 		       nblocks, ORGS);
 		fflush(stdout);
