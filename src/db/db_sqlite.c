@@ -251,6 +251,9 @@ int db_sqlite_open(const char *path, int create, struct db **out, struct err *e)
 	struct stat sb;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, rc;
 
+	/* no statistics of SQLite's own allocations: each would take a global mutex; the
+	 * first open configures it (later calls are refused, harmlessly) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (!create && stat(path, &sb) != 0)
 		return err_set(e, ERR_NOTFOUND,
 		               "no database at %s: run `baken init` (or give --db PATH)", path);
