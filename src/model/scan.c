@@ -26,8 +26,10 @@
 #define PORTS_INLINE   4
 #define DAY_WINDOW     64 /* days of a file tracked per system in one word */
 #define MAIL_LINES_MAX 500
-#define PREFETCH_AHEAD 16 /* systems asked for ahead of their turn */
-#define INSERT_BATCH   64 /* new systems written by one statement */
+#define PREFETCH_AHEAD 16  /* systems asked for ahead of their turn */
+#define OLD_WINDOW     256 /* stored systems read by one query ... */
+#define OLD_SPARSE     16  /* ... at most this many rows for each of them */
+#define INSERT_BATCH   64  /* new systems written by one statement */
 
 /* ---- small helpers ---- */
 
@@ -206,6 +208,8 @@ struct org {
 	int hook;  /* a webhook reaches it: the alert carries the systems as data too */
 };
 
+struct old_row;
+
 /* One (cve, ip) of this file: what the file says of it. */
 struct sys {
 	uint32_t cve, org;
@@ -283,7 +287,7 @@ struct imp {
 	uint32_t last_cve;
 	struct sys *sys;
 	size_t nsys, capsys;
-	uint32_t *sys_slots; /* index + 1 into sys */
+	uint64_t *sys_slots; /* open addressing: see SLOT_TAG */
 	size_t sys_mask;
 	struct extra_day *extra;
 	size_t nextra, capextra;
@@ -296,7 +300,9 @@ struct imp {
 	/* scratch space reused from system to system: no allocation per row */
 	unsigned char *bits, *obs, *rowbuf;
 	size_t bitscap, obscap, rowcap;
-	struct arena old; /* the stored row of the system being merged */
+	struct arena old;    /* the stored rows of the window of systems being merged */
+	struct old_row *win; /* those rows, in key order (see old_window) */
+	size_t nwin, capwin, winpos;
 	/* new systems waiting to be written, INSERT_BATCH to a statement; their days and
 	 * sightings in pbuf */
 	struct pending {
@@ -338,6 +344,7 @@ static void imp_free(struct imp *s)
 	free(s->more);
 	free(s->names.p);
 	free(s->old.p);
+	free(s->win);
 	free(s->bits);
 	free(s->obs);
 	free(s->rowbuf);
@@ -588,43 +595,72 @@ static uint64_t sys_hash(uint32_t cve, const unsigned char ip[16])
 	return mix64(a ^ mix64(b ^ ((uint64_t)cve << 32)));
 }
 
+/* A slot of the systems' table: the index + 1 of a system in the low half (0: empty), the top
+ * 32 bits of its hash in the high half, so that a probe passing other systems' slots compares
+ * those bits and does not read the systems themselves (each a miss of the cache). */
+#define SLOT_TAG(h) ((h) >> 32 << 32)
+
 static void sys_grow(struct imp *s)
 {
 	size_t cap = s->sys_slots ? (s->sys_mask + 1) * 2 : 4096;
 
 	free(s->sys_slots);
-	s->sys_slots = xcalloc(cap, sizeof(uint32_t));
+	s->sys_slots = xcalloc(cap, sizeof(uint64_t));
 	s->sys_mask = cap - 1;
 	for (size_t k = 0; k < s->nsys; k++) {
-		size_t i = sys_hash(s->sys[k].cve, s->sys[k].ip) & s->sys_mask;
+		uint64_t h = sys_hash(s->sys[k].cve, s->sys[k].ip);
+		size_t i = h & s->sys_mask;
 		while (s->sys_slots[i])
 			i = (i + 1) & s->sys_mask;
-		s->sys_slots[i] = (uint32_t)k + 1;
+		s->sys_slots[i] = SLOT_TAG(h) | ((uint64_t)k + 1);
 	}
+}
+
+/* The slot of system (cve, ip) of hash h: the one holding it, else the empty one where it
+ * would go. */
+static size_t sys_slot(const struct imp *s, uint32_t cve, const unsigned char ip[16], uint64_t h)
+{
+	size_t i = h & s->sys_mask;
+	uint64_t w;
+
+	while ((w = s->sys_slots[i]) != 0) {
+		if ((w ^ h) >> 32 == 0) {
+			const struct sys *y = &s->sys[(uint32_t)w - 1];
+			if (y->cve == cve && memcmp(y->ip, ip, 16) == 0)
+				break;
+		}
+		i = (i + 1) & s->sys_mask;
+	}
+	return i;
+}
+
+/* Starts reading the slot where system (cve, ip) is, or would go (a hint). */
+static void sys_prefetch(const struct imp *s, uint32_t cve, const unsigned char ip[16])
+{
+	if (s->sys_slots)
+		__builtin_prefetch(&s->sys_slots[sys_hash(cve, ip) & s->sys_mask]);
 }
 
 /* The system (cve, ip) of this file, added when new (*isnew). */
 static struct sys *sys_get(struct imp *s, uint32_t cve, const unsigned char ip[16], int *isnew)
 {
+	uint64_t h;
 	size_t i;
 	struct sys *y;
 
 	if (s->sys_slots == NULL || (s->nsys + 1) * 2 > s->sys_mask + 1)
 		sys_grow(s);
-	i = sys_hash(cve, ip) & s->sys_mask;
-	while (s->sys_slots[i]) {
-		y = &s->sys[s->sys_slots[i] - 1];
-		if (y->cve == cve && memcmp(y->ip, ip, 16) == 0) {
-			*isnew = 0;
-			return y;
-		}
-		i = (i + 1) & s->sys_mask;
+	h = sys_hash(cve, ip);
+	i = sys_slot(s, cve, ip, h);
+	if (s->sys_slots[i]) {
+		*isnew = 0;
+		return &s->sys[(uint32_t)s->sys_slots[i] - 1];
 	}
 	if (s->nsys == s->capsys) {
 		s->capsys = s->capsys ? s->capsys * 2 : 4096;
 		s->sys = xreallocarray(s->sys, s->capsys, sizeof(*s->sys));
 	}
-	s->sys_slots[i] = (uint32_t)s->nsys + 1;
+	s->sys_slots[i] = SLOT_TAG(h) | ((uint64_t)s->nsys + 1);
 	y = &s->sys[s->nsys++];
 	memset(y, 0, sizeof(*y));
 	y->cve = cve;
@@ -654,15 +690,12 @@ static int file_bytes(struct imp *s, int64_t off, size_t n, struct err *e)
 /* The system (cve, ip) of this file, or NULL. */
 static struct sys *sys_find(struct imp *s, uint32_t cve, const unsigned char ip[16])
 {
+	size_t i;
+
 	if (s->sys_slots == NULL)
 		return NULL;
-	for (size_t i = sys_hash(cve, ip) & s->sys_mask; s->sys_slots[i];
-	     i = (i + 1) & s->sys_mask) {
-		struct sys *y = &s->sys[s->sys_slots[i] - 1];
-		if (y->cve == cve && memcmp(y->ip, ip, 16) == 0)
-			return y;
-	}
-	return NULL;
+	i = sys_slot(s, cve, ip, sys_hash(cve, ip));
+	return s->sys_slots[i] ? &s->sys[(uint32_t)s->sys_slots[i] - 1] : NULL;
 }
 
 static void sys_add_port(struct sys *y, int port)
@@ -1216,8 +1249,12 @@ static int read_file(struct imp *s, FILE *f, struct scanfeed *feed, struct packe
 		goto out;
 	}
 	while ((b = reader_pop(&rd)) != NULL) {
-		for (size_t i = 0; i < b->n && rc == 0; i++)
+		for (size_t i = 0; i < b->n && rc == 0; i++) {
+			/* most rows name the CVE of the row before: its slot, rows ahead */
+			if (i + PREFETCH_AHEAD < b->n && s->ncves)
+				sys_prefetch(s, s->last_cve, b->v[i + PREFETCH_AHEAD].ip);
 			rc = imp_rec(s, b, &b->v[i], e);
+		}
 		block_free(b);
 		if (rc == 0)
 			rc = store_chunks(s, pk, e);
@@ -1540,10 +1577,11 @@ static size_t sighting_put(unsigned char *p, int64_t import, uint32_t line, int6
 	return n + uleb_put(p + n, len);
 }
 
-static const char sys_select_sql[] =
+/* The stored rows of a CVE from one address to another, in key order, at most ?4. */
+static const char sys_range_sql[] =
     "SELECT ports, org_id, asn, hostname, product, version, last_import, first_seen,"
-    " last_seen, seen, day0, days, reported_at, obs FROM scan_systems WHERE cve = ?1 AND"
-    " ip = ?2";
+    " last_seen, seen, day0, days, reported_at, obs, ip FROM scan_systems WHERE cve = ?1 AND"
+    " ip >= ?2 AND ip <= ?3 ORDER BY ip LIMIT ?4";
 /* For SQLite the statements say OR FAIL: a failing statement keeps what it did before failing,
  * so SQLite keeps no statement journal for it (a copy of every page it touches, a million times
  * a file); any failure rolls the whole import back anyway. PostgreSQL gets the plain text. */
@@ -1571,10 +1609,11 @@ static int cve_high_high(const struct imp *s, uint32_t cve)
 
 /* The stored row of a system, copied into s->old (offsets; 0 is NULL). */
 struct old_row {
-	uint32_t ports, org, host, product, version;
+	unsigned char ip[16];
+	uint32_t ports, org, host, product, version, bits_off, obs_off;
 	int64_t asn, last_import, first, last, seen, reported, d0;
 	int asn_null, reported_null;
-	const unsigned char *bits, *obs; /* in s->old too */
+	const unsigned char *bits, *obs; /* in s->old too, once the window is read */
 	size_t nbits, nobs;
 };
 
@@ -1697,63 +1736,130 @@ static int insert_later(struct imp *s, const struct sys *y, int64_t d0, size_t n
 	return s->npend == INSERT_BATCH ? insert_flush(s, e) : 0;
 }
 
-/* One system of the file merged into the store; the days it is new on go to dv. */
-static int store_one(struct imp *s, struct sys *y, const struct extra_day *xd, size_t nxd,
-                     const struct sighting *more, size_t nmore, int64_t quiet_before,
-                     struct dayvec *dv, struct err *e)
+/* Reads the stored rows for the systems order[i..) of a CVE that has systems in the store, a
+ * window at a time: one range query over the key (the CVE's rows from the first system's
+ * address to the last's, in key order) for up to OLD_WINDOW systems, rather than a query per
+ * system; a day's file names mostly the systems of the day before. Only the rows of the
+ * window's systems are kept. Reading stops when it has read OLD_SPARSE rows for each system
+ * passed so far, so a small file over a large store costs a few rows per system more than a
+ * query per system would; the window then ends at the last row read. *end gets the index in
+ * order after the window. */
+static int old_window(struct imp *s, const uint32_t *order, size_t i, size_t *end, struct err *e)
 {
+	const struct sys *first = &s->sys[order[i]];
+	unsigned char last[16]; /* the key of the last row read */
+	size_t j = i, k = i, limit, rows = 0;
+	struct db_stmt *st;
+	int rc, stopped = 0;
+
+	while (j < s->nsys && j - i < OLD_WINDOW && s->sys[order[j]].cve == first->cve)
+		j++;
+	limit = (j - i) * OLD_SPARSE;
+	s->old.len = 0;
+	s->nwin = 0;
+	s->winpos = 0;
+	if ((rc = db_prepare(s->db, sys_range_sql, &st, e)) != 0)
+		return rc;
+	db_bind_text(st, 1, s->cves[first->cve].id);
+	db_bind_blob(st, 2, first->ip, 16);
+	db_bind_blob(st, 3, s->sys[order[j - 1]].ip, 16);
+	db_bind_int(st, 4, (int64_t)limit);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		struct old_row *o;
+		size_t n;
+		const unsigned char *ip = db_col_blob(st, 14, &n);
+		const void *b, *ob;
+
+		rows++;
+		if (n != 16)
+			continue; /* no address this import names */
+		memcpy(last, ip, 16);
+		while (k < j && memcmp(s->sys[order[k]].ip, ip, 16) < 0)
+			k++;
+		if (k == j || memcmp(s->sys[order[k]].ip, ip, 16) != 0) {
+			if (rows >= OLD_SPARSE * (k - i + 1)) {
+				stopped = 1;
+				break;
+			}
+			continue;
+		}
+		if (s->nwin == s->capwin) {
+			s->capwin = s->capwin ? s->capwin * 2 : OLD_WINDOW;
+			s->win = xreallocarray(s->win, s->capwin, sizeof(*s->win));
+		}
+		o = &s->win[s->nwin++];
+		memset(o, 0, sizeof(*o));
+		memcpy(o->ip, ip, 16);
+		b = db_col_blob(st, 11, &o->nbits);
+		ob = db_col_blob(st, 13, &o->nobs);
+		o->ports = arena_add(&s->old, db_col_text(st, 0) ? db_col_text(st, 0) : "");
+		o->org = arena_add(&s->old, db_col_text(st, 1));
+		o->asn_null = db_col_is_null(st, 2);
+		o->asn = db_col_int(st, 2);
+		o->host = arena_add(&s->old, db_col_text(st, 3));
+		o->product = arena_add(&s->old, db_col_text(st, 4));
+		o->version = arena_add(&s->old, db_col_text(st, 5));
+		o->last_import = db_col_int(st, 6);
+		o->first = db_col_int(st, 7);
+		o->last = db_col_int(st, 8);
+		o->seen = db_col_int(st, 9);
+		o->d0 = db_col_int(st, 10);
+		o->bits_off = old_blob(&s->old, b, o->nbits);
+		o->obs_off = old_blob(&s->old, ob, o->nobs);
+		o->reported_null = db_col_is_null(st, 12);
+		o->reported = db_col_int(st, 12);
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	for (size_t w = 0; w < s->nwin; w++) {
+		s->win[w].bits = (const unsigned char *)s->old.p + s->win[w].bits_off;
+		s->win[w].obs = (const unsigned char *)s->old.p + s->win[w].obs_off;
+	}
+	*end = j;
+	if (stopped || rows == limit) {
+		/* the rows after the last one read were not seen: the window ends there */
+		*end = i + 1;
+		while (*end < j && memcmp(s->sys[order[*end]].ip, last, 16) <= 0)
+			(*end)++;
+	}
+	return 0;
+}
+
+/* The stored row of system y from the window, or NULL: the systems come in key order, so the
+ * window is walked once. */
+static const struct old_row *old_find(struct imp *s, const struct sys *y)
+{
+	while (s->winpos < s->nwin) {
+		int c = memcmp(s->win[s->winpos].ip, y->ip, 16);
+		if (c > 0)
+			return NULL;
+		s->winpos++;
+		if (c == 0)
+			return &s->win[s->winpos - 1];
+	}
+	return NULL;
+}
+
+/* One system of the file merged into the store; the days it is new on go to dv. */
+static int store_one(struct imp *s, struct sys *y, const struct old_row *stored,
+                     const struct extra_day *xd, size_t nxd, const struct sighting *more,
+                     size_t nmore, int64_t quiet_before, struct dayvec *dv, struct err *e)
+{
+	static const struct old_row none;
+	const struct old_row *o = stored ? stored : &none;
 	struct db_stmt *st;
 	int64_t days[DAY_WINDOW + 256];
 	size_t ndays = 0, nbits, nobs = 0;
 	int64_t d0, dmax;
 	char ports[400];
-	int found = 0, rc, newer = 1;
-	struct old_row old;
-	uint32_t bits_off = 0, obs_off = 0;
+	int found = stored != NULL, rc, newer = 1;
 
-	memset(&old, 0, sizeof(old));
 	for (uint64_t b = y->daybits; b; b &= b - 1)
 		days[ndays++] = s->base_day + __builtin_ctzll(b);
 	for (size_t i = 0; i < nxd && ndays < sizeof(days) / sizeof(days[0]); i++)
 		if (i == 0 || xd[i].day != xd[i - 1].day)
 			days[ndays++] = xd[i].day;
-	s->old.len = 0;
-	if (s->cves[y->cve].stored) {
-		if ((rc = db_prepare(s->db, sys_select_sql, &st, e)) != 0)
-			return rc;
-		db_bind_text(st, 1, s->cves[y->cve].id);
-		db_bind_blob(st, 2, y->ip, 16);
-		rc = db_step(st, e);
-		found = rc == DB_ROW;
-		if (found) {
-			const void *b = db_col_blob(st, 11, &old.nbits);
-			const void *o = db_col_blob(st, 13, &old.nobs);
-			old.ports =
-			    arena_add(&s->old, db_col_text(st, 0) ? db_col_text(st, 0) : "");
-			old.org = arena_add(&s->old, db_col_text(st, 1));
-			old.asn_null = db_col_is_null(st, 2);
-			old.asn = db_col_int(st, 2);
-			old.host = arena_add(&s->old, db_col_text(st, 3));
-			old.product = arena_add(&s->old, db_col_text(st, 4));
-			old.version = arena_add(&s->old, db_col_text(st, 5));
-			old.last_import = db_col_int(st, 6);
-			old.first = db_col_int(st, 7);
-			old.last = db_col_int(st, 8);
-			old.seen = db_col_int(st, 9);
-			old.d0 = db_col_int(st, 10);
-			bits_off = old_blob(&s->old, b, old.nbits);
-			obs_off = old_blob(&s->old, o, old.nobs);
-			old.reported_null = db_col_is_null(st, 12);
-			old.reported = db_col_int(st, 12);
-		}
-		db_done(st);
-		if (rc < 0)
-			return rc;
-		if (found) {
-			old.bits = (const unsigned char *)s->old.p + bits_off;
-			old.obs = (const unsigned char *)s->old.p + obs_off;
-		}
-	}
 	/* the days: the stored ones and this file's, in one bitmap from the earliest */
 	d0 = ndays ? days[0] : day_of(y->first);
 	dmax = d0;
@@ -1761,18 +1867,17 @@ static int store_one(struct imp *s, struct sys *y, const struct extra_day *xd, s
 		d0 = days[i] < d0 ? days[i] : d0;
 		dmax = days[i] > dmax ? days[i] : dmax;
 	}
-	if (found && old.nbits) {
-		d0 = old.d0 < d0 ? old.d0 : d0;
-		dmax = old.d0 + (int64_t)old.nbits * 8 - 1 > dmax
-		           ? old.d0 + (int64_t)old.nbits * 8 - 1
-		           : dmax;
+	if (found && o->nbits) {
+		d0 = o->d0 < d0 ? o->d0 : d0;
+		dmax = o->d0 + (int64_t)o->nbits * 8 - 1 > dmax ? o->d0 + (int64_t)o->nbits * 8 - 1
+		                                                : dmax;
 	}
 	nbits = (size_t)((dmax - d0) / 8 + 1);
 	memset(scratch(&s->bits, &s->bitscap, nbits), 0, nbits);
-	for (size_t i = 0; found && i < old.nbits; i++)
+	for (size_t i = 0; found && i < o->nbits; i++)
 		for (int k = 0; k < 8; k++)
-			if (old.bits[i] >> k & 1) {
-				int64_t d = old.d0 + (int64_t)i * 8 + k - d0;
+			if (o->bits[i] >> k & 1) {
+				int64_t d = o->d0 + (int64_t)i * 8 + k - d0;
 				s->bits[d / 8] |= (unsigned char)(1u << (d % 8));
 			}
 	for (size_t i = 0; i < ndays; i++) {
@@ -1784,34 +1889,34 @@ static int store_one(struct imp *s, struct sys *y, const struct extra_day *xd, s
 			dayvec_push(dv, y->cve, days[i], y->org, 1);
 	}
 	/* the sightings: the stored ones, then this file's */
-	scratch(&s->obs, &s->obscap, old.nobs + (nmore + 1) * 40);
-	if (found && old.nobs) {
-		memcpy(s->obs, old.obs, old.nobs);
-		nobs = old.nobs;
+	scratch(&s->obs, &s->obscap, o->nobs + (nmore + 1) * 40);
+	if (found && o->nobs) {
+		memcpy(s->obs, o->obs, o->nobs);
+		nobs = o->nobs;
 	}
 	nobs += sighting_put(s->obs + nobs, s->id, y->line, y->off, y->len);
 	for (size_t i = 0; i < nmore; i++)
 		nobs += sighting_put(s->obs + nobs, s->id, more[i].line, more[i].off, more[i].len);
 	if (found || y->nports > 1)
-		ports_merge(found ? arena_get(&s->old, old.ports) : NULL, y, ports, sizeof(ports));
+		ports_merge(found ? arena_get(&s->old, o->ports) : NULL, y, ports, sizeof(ports));
 	else if (y->nports == 1)
 		ports_one(y->ports[0], ports);
 	else
 		ports[0] = '\0';
 	y->ports_text = arena_add(&s->names, ports);
 	if (found) {
-		newer = y->last >= old.last;
-		y->first = old.first < y->first ? old.first : y->first;
-		y->last = old.last > y->last ? old.last : y->last;
+		newer = y->last >= o->last;
+		y->first = o->first < y->first ? o->first : y->first;
+		y->last = o->last > y->last ? o->last : y->last;
 	} else {
 		s->r->systems_new++;
 	}
 	/* its owner hears of it when it is new to them, or their last word is old, and when an
 	 * alert can reach them (by mail or webhook, or a call about a high/high advisory) */
-	y->was_reported = found && !old.reported_null;
-	y->old_reported = old.reported;
+	y->was_reported = found && !o->reported_null;
+	y->old_reported = o->reported;
 	y->report = y->org != PREFIX_NONE && s->cves[y->cve].nadvs > 0 &&
-	            (!found || old.reported_null || old.reported <= quiet_before) &&
+	            (!found || o->reported_null || o->reported <= quiet_before) &&
 	            (s->orgs[y->org].reach || (s->orgs[y->org].gov && cve_high_high(s, y->cve)));
 	if (!found)
 		return insert_later(s, y, d0, nbits, nobs, e);
@@ -1832,20 +1937,20 @@ static int store_one(struct imp *s, struct sys *y, const struct extra_day *xd, s
 		db_bind_int(st, 9, s->id);
 	} else {
 		/* an older scan imported late: the latest word on the system stays */
-		db_bind_text(st, 4, arena_get(&s->old, old.org));
-		if (old.asn_null)
+		db_bind_text(st, 4, arena_get(&s->old, o->org));
+		if (o->asn_null)
 			db_bind_null(st, 5);
 		else
-			db_bind_int(st, 5, old.asn);
-		db_bind_text(st, 6, arena_get(&s->old, old.host));
-		db_bind_text(st, 7, arena_get(&s->old, old.product));
-		db_bind_text(st, 8, arena_get(&s->old, old.version));
-		db_bind_int(st, 9, old.last_import);
+			db_bind_int(st, 5, o->asn);
+		db_bind_text(st, 6, arena_get(&s->old, o->host));
+		db_bind_text(st, 7, arena_get(&s->old, o->product));
+		db_bind_text(st, 8, arena_get(&s->old, o->version));
+		db_bind_int(st, 9, o->last_import);
 		y->report = 0;
 	}
 	db_bind_int(st, 10, y->first);
 	db_bind_int(st, 11, y->last);
-	db_bind_int(st, 12, (found ? old.seen : 0) + y->seen);
+	db_bind_int(st, 12, (found ? o->seen : 0) + y->seen);
 	db_bind_int(st, 13, d0);
 	db_bind_blob(st, 14, s->bits, nbits);
 	if (y->report)
@@ -1893,6 +1998,7 @@ static int store_systems(struct imp *s, struct err *e)
 	int64_t quiet_before = s->act->at - (int64_t)quiet * 86400;
 	struct dayvec dv = {0};
 	double t[2] = {0, 0};
+	size_t win_end = 0;
 	int rc = 0;
 
 	phase(t, "start");
@@ -1930,6 +2036,7 @@ static int store_systems(struct imp *s, struct err *e)
 		const struct extra_day *xd = NULL;
 
 		const struct sighting *mo = NULL;
+		const struct old_row *stored = NULL;
 		size_t nxd = 0, nmo = 0;
 
 		/* the systems are visited in key order, scattered in memory: ask for them (and
@@ -1950,7 +2057,14 @@ static int store_systems(struct imp *s, struct err *e)
 			xd = sys_run(s->extra, s->nextra, sizeof(*s->extra), k, &nxd);
 		if (s->sys[k].more)
 			mo = sys_run(s->more, s->nmore, sizeof(*s->more), k, &nmo);
-		rc = store_one(s, &s->sys[k], xd, nxd, mo, nmo, quiet_before, &dv, e);
+		if (s->cves[s->sys[k].cve].stored) {
+			if (i >= win_end)
+				rc = old_window(s, order, i, &win_end, e);
+			stored = rc == 0 ? old_find(s, &s->sys[k]) : NULL;
+		}
+		if (rc == 0)
+			rc = store_one(s, &s->sys[k], stored, xd, nxd, mo, nmo, quiet_before, &dv,
+			               e);
 	}
 	free(order);
 	free(corder);

@@ -1,6 +1,7 @@
 /* test_scan.c: scan imports in the store: owners by the most specific netblock (IPv4 and IPv6),
  * unmatched kept, duplicate rows, the same file twice, one alert per organisation and advisory,
- * the quiet period and a new CVE, a truncated file that leaves nothing, days and "fixed". */
+ * the quiet period and a new CVE, a truncated file that leaves nothing, days and "fixed", day
+ * after day the stored systems merged a window at a time. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,6 +275,83 @@ static void test_days_and_fixed(void **state)
 	json_decref(s);
 }
 
+static int every(int i)
+{
+	(void)i;
+	return 1;
+}
+
+static int third(int i)
+{
+	return i % 3 == 0;
+}
+
+static int sparse(int i)
+{
+	return i % 97 == 0;
+}
+
+/* A file of day d (the 11th + d of January) naming the systems 10.0.0.0 + 4i for i in
+ * [0, n) where keep(i) holds, and `fresh` new ones, 10.0.0.0 + 4i + 2, in between. */
+static const char *day_file(struct fixture *f, int d, int n, int (*keep)(int), int fresh)
+{
+	struct buf b;
+	char name[16];
+	const char *path;
+
+	buf_init(&b, BUF_MAX_DEFAULT);
+	buf_adds(&b, "ip,port,seen_at,cve\n");
+	for (int i = 0; i < n; i++) {
+		if (keep(i))
+			buf_printf(&b, "10.0.%d.%d,443,2020-01-%02dT03:00:00Z,CVE-2019-19781\n",
+			           i / 64, i % 64 * 4, 11 + d);
+		if (i < fresh)
+			buf_printf(&b, "10.0.%d.%d,443,2020-01-%02dT03:00:00Z,CVE-2019-19781\n",
+			           i / 64, i % 64 * 4 + 2, 11 + d);
+	}
+	snprintf(name, sizeof(name), "day%d.csv", d);
+	path = file(f, name, buf_str(&b));
+	buf_free(&b);
+	return path;
+}
+
+/* Day after day the stored systems are read back a window at a time by key ranges: systems
+ * named again (densely, and sparsely over a large store) and new ones among them, each merged
+ * with its own stored row, none lost, none written twice. */
+static void test_days_merged_in_key_order(void **state)
+{
+	struct fixture *f = *state;
+	struct scan_import_result r;
+
+	f->act.at = 1578873600; /* 2020-01-13 */
+	assert_int_equal(scan_import(f->db, &f->act, day_file(f, 1, 3000, every, 0),
+	                             SCAN_FORMAT_AUTO, NULL, &r, NULL),
+	                 0);
+	assert_int_equal(r.systems_new, 3000);
+	f->act.at += 86400;
+	assert_int_equal(scan_import(f->db, &f->act, day_file(f, 2, 3000, third, 500),
+	                             SCAN_FORMAT_AUTO, NULL, &r, NULL),
+	                 0);
+	assert_int_equal(r.systems_new, 500);
+	f->act.at += 86400;
+	assert_int_equal(scan_import(f->db, &f->act, day_file(f, 3, 3000, sparse, 0),
+	                             SCAN_FORMAT_AUTO, NULL, &r, NULL),
+	                 0);
+	assert_int_equal(r.systems_new, 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_systems"), 3500);
+	/* i a multiple of 3 and of 97: all three days */
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_systems WHERE seen = 3"), 11);
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_systems WHERE seen = 2"), 989 + 20);
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_systems WHERE seen = 1"),
+	                 3000 - 11 - 1009 + 500);
+	/* days 1 and 3 only: first and last seen two days apart, both days in the bitmap */
+	assert_int_equal(count(f, "SELECT count(*) FROM scan_systems WHERE seen = 2 AND"
+	                          " last_seen - first_seen = 172800 AND days = x'05'"),
+	                 20);
+	/* each sighting once: a sighting is four numbers, the rows of one import each */
+	assert_int_equal(count(f, "SELECT sum(seen) FROM scan_systems"), 3000 + 1000 + 500 + 31);
+}
+
 /* The file is kept in chunks of 1 MiB; every observation's row is read back as it was in the
  * file, also a row that straddles two chunks, with its line, port, time and AS number. */
 static void test_observations_read_back(void **state)
@@ -430,6 +508,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_owners_and_alerts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_truncated_leaves_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_days_and_fixed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_days_merged_in_key_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_observations_read_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_netblock_added_later, setup, teardown),
 	};
