@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const struct opt_spec cmd_scan_import_opts[] = {
     {"format", OPT_VALUE, "F", "shadowserver, csv or json (default: recognised by the header)"},
@@ -19,6 +20,7 @@ int cmd_scan_import(struct cli_ctx *c)
 	const char *path, *fmt = opt_get(&c->opts, "format");
 	enum scan_format format = SCAN_FORMAT_AUTO;
 	struct scan_import_result r;
+	struct timespec t0, t1;
 	int rc;
 
 	if ((rc = cli_operand(c, 0, "FILE", &path)) != 0)
@@ -28,8 +30,14 @@ int cmd_scan_import(struct cli_ctx *c)
 		               "--format \"%s\": expected shadowserver, csv or json", fmt);
 	if ((rc = cli_open(c)) != 0)
 		return rc;
-	rc = cli_finish(
-	    c, scan_import(c->db, &c->act, path, format, opt_get(&c->opts, "source"), &r, &c->err));
+	rc = scan_import(c->db, &c->act, path, format, opt_get(&c->opts, "source"), &r, &c->err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = cli_finish(c, rc);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* the last of the phases scan_import prints (src/model/scan.c): the commit */
+	if (rc == 0 && getenv("BAKEN_SCAN_TIMING"))
+		fprintf(stderr, "scan import: commit   %.3f s\n",
+		        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (rc != 0)
 		return rc;
 	if (r.already) {
