@@ -274,12 +274,11 @@ int db_sqlite_open(const char *path, int create, struct db **out, struct err *e)
 	/* page_size takes effect only on a new database (an existing one keeps its own): 16 KiB
 	 * pages write a scan's million systems and its file with a quarter of the page
 	 * headers, frames and system calls of 4 KiB ones (docs/performance.md) */
-	rc =
-	    sqlite_exec(&d->base,
-	                "PRAGMA page_size=16384;"
-	                " PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	                " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
-	                e);
+	rc = sqlite_exec(&d->base,
+	                 "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                 " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+	                 " PRAGMA cache_size=-65536;",
+	                 e);
 	if (rc != 0) {
 		err_wrap(e, "%s is not a Baken database: ", path);
 		sqlite_close(&d->base);
