@@ -7,12 +7,11 @@
 // Screenshots go to $BAKEN_ARTEFACTS, else browser-artefacts/ beside the binary under test.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import net from 'node:net'
-import { chromium } from 'playwright-core'
+import { launch, login, MH, newPage, serve, stop } from './lib.mjs'
 
 const BAKEN = process.env.BAKEN
 const shots = process.env.BAKEN_ARTEFACTS || join(dirname(BAKEN), 'browser-artefacts')
@@ -22,13 +21,7 @@ const bk = (...args) => execFileSync(BAKEN, ['--db', db, ...args], { encoding: '
 const sql = (q) => execFileSync('/usr/bin/python3', ['-c',
   'import sqlite3,sys,json; print(json.dumps(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall()))',
   db, q], { encoding: 'utf8' })
-const MH = ['--default-config', 'yes', '--details', 'somewhat', '--access', 'internet',
-  '--credentials', 'none', '--complexity', 'average', '--interaction', 'none', '--code-exec', 'root']
 let server, browser, base, adv
-
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
-})
 
 before(async () => {
   mkdirSync(shots, { recursive: true })
@@ -53,39 +46,16 @@ before(async () => {
   execFileSync(BAKEN, ['--db', db, 'user', 'password', 'ciso'], { input: 'portal password\n' })
   bk('user', 'add', 'cert', '--role', 'partner', '--org', 'part-1')
   execFileSync(BAKEN, ['--db', db, 'user', 'password', 'cert'], { input: 'partner password\n' })
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  server = spawn(BAKEN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--deliver-interval', '0'],
-    { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/healthz`)).ok) break } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  ;({ server, base } = await serve(BAKEN, db))
+  browser = await launch()
 })
 
-after(async () => {
-  await browser?.close()
-  server?.kill('SIGTERM')
-  rmSync(dir, { recursive: true, force: true })
-})
+after(() => stop(browser, server, dir))
 
 // One logged-in page for the whole walk; console errors (CSP violations show there) fail it.
 test('a constituent walks the portal', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  const p = await ctx.newPage()
-  const errors = []
-  p.on('console', (m) => { if (m.type() === 'error' && !/status of 40[09]/.test(m.text())) errors.push(m.text()) })
-  p.on('pageerror', (e) => errors.push(String(e)))
-
-  await p.goto(`${base}/login`)
-  await p.fill('#name', 'ciso')
-  await p.fill('#password', 'portal password')
-  await p.click('form[action="/login"] button')
-  await p.waitForURL(`${base}/portal`)
+  const { p, ctx, errors } = await newPage(browser, { viewport: { width: 1280, height: 900 }, ignore: /status of 40[09]/ })
+  await login(p, base, 'ciso', 'portal password')
 
   // the advisory meant for the organisation, TLP:AMBER, with the product that matched
   const row = p.locator('table.advisories tr', { hasText: adv })
@@ -148,17 +118,8 @@ test('a constituent walks the portal', async () => {
 })
 
 test('a partner sees what its TLP allows, and no constituent\'s data', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  const p = await ctx.newPage()
-  const errors = []
-  p.on('console', (m) => { if (m.type() === 'error' && !/status of 40[039]/.test(m.text())) errors.push(m.text()) })
-  p.on('pageerror', (e) => errors.push(String(e)))
-
-  await p.goto(`${base}/login`)
-  await p.fill('#name', 'cert')
-  await p.fill('#password', 'partner password')
-  await p.click('form[action="/login"] button')
-  await p.waitForURL(`${base}/portal`)
+  const { p, ctx, errors } = await newPage(browser, { viewport: { width: 1280, height: 900 }, ignore: /status of 40[039]/ })
+  await login(p, base, 'cert', 'partner password')
   // the advisory released to it (--to), without the constituents' products
   const page = await p.locator('main').innerText()
   assert.match(page, new RegExp(adv))

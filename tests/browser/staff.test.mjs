@@ -7,12 +7,11 @@
 // browser-artefacts/ beside the binary under test.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import net from 'node:net'
-import { chromium } from 'playwright-core'
+import { launch, login, MH, newPage, serve, stop } from './lib.mjs'
 
 const BAKEN = process.env.BAKEN
 const shots = process.env.BAKEN_ARTEFACTS || join(dirname(BAKEN), 'browser-artefacts')
@@ -20,14 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'baken-staff-'))
 const db = join(dir, 't.db')
 const bk = (...args) => execFileSync(BAKEN, ['--db', db, ...args], { encoding: 'utf8' })
 const bkj = (...args) => JSON.parse(bk('--json', ...args))
-const MH = ['--default-config', 'yes', '--details', 'somewhat', '--access', 'internet',
-  '--credentials', 'none', '--complexity', 'average', '--interaction', 'none', '--code-exec', 'root']
 const PASSWORD = 'staff browser password'
 let server, browser, base, citrix, written
-
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
-})
 
 before(async () => {
   mkdirSync(shots, { recursive: true })
@@ -71,39 +64,17 @@ before(async () => {
     bk('user', 'add', name, '--role', role)
     execFileSync(BAKEN, ['--db', db, 'user', 'password', name], { input: PASSWORD + '\n' })
   }
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  server = spawn(BAKEN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--deliver-interval', '0'],
-    { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/healthz`)).ok) break } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  ;({ server, base } = await serve(BAKEN, db))
+  browser = await launch()
 })
 
-after(async () => {
-  await browser?.close()
-  server?.kill('SIGTERM')
-  rmSync(dir, { recursive: true, force: true })
-})
+after(() => stop(browser, server, dir))
 
 // A logged-in page that fails the test on console errors (CSP violations show there).
 async function as (name) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  const p = await ctx.newPage()
-  const errors = []
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-  p.on('pageerror', (e) => errors.push(String(e)))
-  await p.goto(`${base}/login`)
-  await p.fill('#name', name)
-  await p.fill('#password', PASSWORD)
-  await p.click('form[action="/login"] button')
-  await p.waitForURL(`${base}/portal`)
-  return { p, ctx, errors }
+  const page = await newPage(browser, { viewport: { width: 1280, height: 900 } })
+  await login(page.p, base, name, PASSWORD)
+  return page
 }
 const shot = (p, name) => p.screenshot({ path: join(shots, `staff-${name}.png`), fullPage: true })
 const text = async (p, sel) => (await p.locator(sel).first().innerText()).trim()

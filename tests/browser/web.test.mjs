@@ -2,24 +2,17 @@
 // version links work, logging in and out with the form, TLP in the browser, the ack link.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import net from 'node:net'
-import { chromium } from 'playwright-core'
+import { launch, login, MH, newPage, serve, stop, submitLogin } from './lib.mjs'
 
 const BAKEN = process.env.BAKEN
 const dir = mkdtempSync(join(tmpdir(), 'baken-browser-'))
 const db = join(dir, 't.db')
 const bk = (...args) => execFileSync(BAKEN, ['--db', db, ...args], { encoding: 'utf8' })
-const MH = ['--default-config', 'yes', '--details', 'somewhat', '--access', 'internet',
-  '--credentials', 'none', '--complexity', 'average', '--interaction', 'none', '--code-exec', 'root']
 let server, browser, base, ids = {}
-
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
-})
 
 before(async () => {
   bk('init')
@@ -42,35 +35,14 @@ before(async () => {
   bk('user', 'add', 'gemeente', '--role', 'constituent', '--org', 'other-x')
   execFileSync(BAKEN, ['--db', db, 'user', 'password', 'ciso'], { input: 'browser password\n' })
   execFileSync(BAKEN, ['--db', db, 'user', 'password', 'gemeente'], { input: 'browser password\n' })
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  server = spawn(BAKEN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--deliver-interval', '0'],
-    { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/healthz`)).ok) break } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  ;({ server, base } = await serve(BAKEN, db))
+  browser = await launch()
 })
 
-after(async () => {
-  await browser?.close()
-  server?.kill('SIGTERM')
-  rmSync(dir, { recursive: true, force: true })
-})
+after(() => stop(browser, server, dir))
 
 // A fresh page that fails the test on console errors (CSP violations show there).
-async function page () {
-  const ctx = await browser.newContext()
-  const p = await ctx.newPage()
-  const errors = []
-  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-  p.on('pageerror', (e) => errors.push(String(e)))
-  return { p, ctx, errors }
-}
+const page = () => newPage(browser)
 
 test('the public list, filters, an advisory and its versions', async () => {
   const { p, ctx, errors } = await page()
@@ -97,11 +69,7 @@ test('logging in with the form, TLP for the constituency, logging out', async ()
   const { p, ctx, errors } = await page()
   await p.goto(`${base}/advisories/${ids.amber}`)
   assert.match(await p.locator('h1').innerText(), /Not found/)
-  await p.goto(`${base}/login`)
-  await p.fill('#name', 'ciso')
-  await p.fill('#password', 'browser password')
-  await p.click('form[action="/login"] button')
-  await p.waitForURL(`${base}/portal`)
+  await login(p, base, 'ciso', 'browser password')
   const cookies = await ctx.cookies()
   const session = cookies.find((c) => c.name === 'baken_session')
   assert.ok(session && session.httpOnly && session.sameSite === 'Lax', 'an HttpOnly SameSite=Lax session')
@@ -116,11 +84,7 @@ test('logging in with the form, TLP for the constituency, logging out', async ()
 
 test('outside the constituency, TLP:AMBER stays hidden after login', async () => {
   const { p, ctx } = await page()
-  await p.goto(`${base}/login`)
-  await p.fill('#name', 'gemeente')
-  await p.fill('#password', 'browser password')
-  await p.click('form[action="/login"] button')
-  await p.waitForURL(`${base}/portal`)
+  await login(p, base, 'gemeente', 'browser password')
   await p.goto(`${base}/advisories`)
   assert.equal(await p.locator(`text=${ids.amber}`).count(), 0)
   await ctx.close()
@@ -128,10 +92,7 @@ test('outside the constituency, TLP:AMBER stays hidden after login', async () =>
 
 test('a wrong password shows an error and no session', async () => {
   const { p, ctx } = await page()
-  await p.goto(`${base}/login`)
-  await p.fill('#name', 'ciso')
-  await p.fill('#password', 'not the password')
-  await p.click('form[action="/login"] button')
+  await submitLogin(p, base, 'ciso', 'not the password')
   assert.match(await p.locator('p.error').innerText(), /Wrong user name or password/)
   assert.equal((await ctx.cookies()).find((c) => c.name === 'baken_session'), undefined)
   await ctx.close()

@@ -33,22 +33,15 @@ must --at 2019-12-24T12:00:00Z advisory update "$CLEAR" $HH --change "Inschaling
 must --at 2019-12-24T12:05:00Z advisory publish "$CLEAR"
 
 # one user of every role, and constituents of each kind of organisation
-TOKENS=$T/tokens
-: >"$TOKENS"
-user() { # NAME ROLE [ORG]
-	if [ -n "${3:-}" ]; then must user add "$1" --role "$2" --org "$3"; else must user add "$1" --role "$2"; fi
-	must --json token create "$1"
-	printf '%s %s\n' "$1" "$(jv 'd["token"]')" >>"$TOKENS"
-}
-user ana analyst
-user coo coordinator
-user cri crisis
-user adm admin
-user c-agency constituent agency-a1
-user c-vital constituent vital-e
-user c-other constituent other-x
-user p-1 partner part-1
-user p-2 partner part-2
+user_token ana analyst
+user_token coo coordinator
+user_token cri crisis
+user_token adm admin
+user_token c-agency constituent agency-a1
+user_token c-vital constituent vital-e
+user_token c-other constituent other-x
+user_token p-1 partner part-1
+user_token p-2 partner part-2
 NCHECK=$((NCHECK + 1))
 run user add bad --role constituent
 [ "$RC" -eq 2 ] || fail "a constituent without --org is accepted (exit $RC)"

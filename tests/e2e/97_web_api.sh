@@ -63,20 +63,13 @@ must --at 2019-12-18T10:00:00Z advisory publish "$CLEAR"
 must --at 2019-12-18T09:00:00Z advisory new --title "Amber advies" --tlp amber $A $MH
 AMBER=$(new_id)
 must --at 2019-12-18T10:00:00Z advisory publish "$AMBER"
-TOKENS=$T/tokens
-: >"$TOKENS"
-user() { # NAME ROLE [ORG]
-	if [ -n "${3:-}" ]; then must user add "$1" --role "$2" --org "$3"; else must user add "$1" --role "$2"; fi
-	must --json token create "$1"
-	printf '%s %s\n' "$1" "$(jv 'd["token"]')" >>"$TOKENS"
-}
-user ana analyst
-user coo coordinator
-user cri crisis
-user adm admin
-user c-agency constituent agency-a1
-user c-other constituent other-x
-user p-1 partner part-1
+user_token ana analyst
+user_token coo coordinator
+user_token cri crisis
+user_token adm admin
+user_token c-agency constituent agency-a1
+user_token c-other constituent other-x
+user_token p-1 partner part-1
 must incident new citrix-2020 --title "Citrix ADC" --advisory "$CLEAR"
 
 serve_start

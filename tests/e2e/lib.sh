@@ -259,3 +259,12 @@ serve_start() {
 		sleep 0.1
 	done
 }
+
+# user_token NAME ROLE [ORG]: a user (acting for ORG) with an API token, appended as the line
+# "NAME TOKEN" to $TOKENS, the file the 97_web* scripts hand to their Python checks.
+TOKENS=$T/tokens
+user_token() {
+	if [ -n "${3:-}" ]; then must user add "$1" --role "$2" --org "$3"; else must user add "$1" --role "$2"; fi
+	must --json token create "$1"
+	printf '%s %s\n' "$1" "$(jv 'd["token"]')" >>"$TOKENS"
+}

@@ -36,7 +36,7 @@ int api_long(struct req *r, json_t *o, const char *field, long min, long max, lo
 int api_time(struct req *r, json_t *o, const char *field, int64_t *out);
 
 /* The actor of a change ("web:NAME", in actor of actorsz bytes) at the body's "at" (ISO
- * 8601, as the CLI's --at) or now. */
+ * 8601, as the CLI's --at) or now. body is NULL when the body is not JSON (a file): now. */
 int api_act(struct req *r, json_t *body, struct act *act, char *actor, size_t actorsz);
 
 /* The organisation the request acts for: org (may be NULL: the user's own). Staff may name
@@ -50,11 +50,16 @@ int api_query_long(struct req *r, const char *name, long min, long max, long *ou
 int api_query_time(struct req *r, const char *name, int64_t *out);
 /* 1 when the query parameter is present and not "0"/"false". */
 int api_query_flag(struct req *r, const char *name);
+/* The positive number in path segment i (an alert, a contact) into *out; anything else is
+ * ERR_NOTFOUND, as for a row that does not exist. */
+int api_path_id(struct req *r, int i, long *out);
 
 /* Begins the request's transaction, and commits it (then answers status with v) or rolls
  * back (returning rc). */
 int api_begin(struct req *r);
 int api_finish(struct req *r, int rc, int status, json_t *v);
+/* The answer of a read: rc when it is not 0 (v is freed), else 200 with v (taken). */
+int api_read(struct req *r, int rc, json_t *v);
 
 /* The model names most fields as the CLI's options (--title); a message that names only a
  * value ("bad TLP \"X\"", "bad kind \"X\"") gets the field in front (`field "tlp": ...`)

@@ -45,20 +45,6 @@ static int org_read(struct req *r)
 	return 0;
 }
 
-/* A positive number in path segment i, or ERR_NOTFOUND. */
-static int path_num(struct req *r, int i, long *out)
-{
-	char *end;
-	long id;
-
-	errno = 0;
-	id = strtol(r->params[i], &end, 10);
-	if (*r->params[i] == '\0' || *end || errno || id <= 0)
-		return err_set(&r->err, ERR_NOTFOUND, "not found");
-	*out = id;
-	return 0;
-}
-
 /* ---- contacts ---- */
 
 int api_org_contacts(struct req *r)
@@ -135,49 +121,41 @@ static json_t *contact_named(struct req *r, const char *org, const char *name, l
 	return found;
 }
 
-int api_org_contact_set(struct req *r)
+/* Adding a contact (update 0: by name, 201) and changing one (update 1: the contact of path
+ * segment 1, 200) take the same body and answer the contact as stored. */
+static int contact_write(struct req *r, int update)
 {
 	struct contact_fields f = {0};
 	struct act act;
 	char actor[128];
 	json_t *b = NULL, *res = NULL;
+	long id = 0;
 	int rc;
 
 	if ((rc = api_org_for(r, r->params[0], &f.org)) != 0 ||
+	    (update && (rc = api_path_id(r, 1, &id)) != 0) ||
 	    (rc = api_body(r, contact_fields, &b)) != 0 ||
 	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 ||
 	    (rc = contact_body(r, b, &f)) != 0 || (rc = api_begin(r)) != 0)
 		goto out;
-	rc = contact_problem(r, org_contact_set(r->db, &act, &f, &r->err));
-	if (rc == 0 && (res = contact_named(r, f.org, f.name, 0)) == NULL)
+	rc = contact_problem(r, update ? org_contact_update(r->db, &act, id, &f, &r->err)
+	                               : org_contact_set(r->db, &act, &f, &r->err));
+	if (rc == 0 && (res = contact_named(r, f.org, update ? NULL : f.name, id)) == NULL)
 		rc = r->err.code ? r->err.code : ERR_DB;
-	rc = api_finish(r, rc, 201, res);
+	rc = api_finish(r, rc, update ? 200 : 201, res);
 out:
 	json_decref(b);
 	return rc;
 }
 
+int api_org_contact_set(struct req *r)
+{
+	return contact_write(r, 0);
+}
+
 int api_org_contact_update(struct req *r)
 {
-	struct contact_fields f = {0};
-	struct act act;
-	char actor[128];
-	json_t *b = NULL, *res = NULL;
-	long id;
-	int rc;
-
-	if ((rc = api_org_for(r, r->params[0], &f.org)) != 0 || (rc = path_num(r, 1, &id)) != 0 ||
-	    (rc = api_body(r, contact_fields, &b)) != 0 ||
-	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 ||
-	    (rc = contact_body(r, b, &f)) != 0 || (rc = api_begin(r)) != 0)
-		goto out;
-	rc = contact_problem(r, org_contact_update(r->db, &act, id, &f, &r->err));
-	if (rc == 0 && (res = contact_named(r, f.org, NULL, id)) == NULL)
-		rc = r->err.code ? r->err.code : ERR_DB;
-	rc = api_finish(r, rc, 200, res);
-out:
-	json_decref(b);
-	return rc;
+	return contact_write(r, 1);
 }
 
 int api_org_contact_remove(struct req *r)
@@ -189,7 +167,7 @@ int api_org_contact_remove(struct req *r)
 	long id;
 	int rc;
 
-	if ((rc = api_org_for(r, r->params[0], &org)) != 0 || (rc = path_num(r, 1, &id)) != 0 ||
+	if ((rc = api_org_for(r, r->params[0], &org)) != 0 || (rc = api_path_id(r, 1, &id)) != 0 ||
 	    (rc = api_body(r, NULL, &b)) != 0 ||
 	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 || (rc = api_begin(r)) != 0)
 		goto out;
@@ -533,9 +511,7 @@ int api_alert_status(struct req *r)
 	json_t *rows = NULL;
 	int rc = alert_status(r->db, req_query(r, "advisory"), &rows, &r->err);
 
-	if (rc != 0)
-		return rc;
-	return resp_json(r, 200, rows);
+	return api_read(r, rc, rows);
 }
 
 /* ---- vulnerability records ---- */
@@ -545,9 +521,7 @@ int api_vuln_list(struct req *r)
 	json_t *rows = NULL;
 	int rc = vuln_list(r->db, &rows, &r->err);
 
-	if (rc != 0)
-		return rc;
-	return resp_json(r, 200, rows);
+	return api_read(r, rc, rows);
 }
 
 int api_vuln_get(struct req *r)
@@ -555,9 +529,7 @@ int api_vuln_get(struct req *r)
 	json_t *o = NULL;
 	int rc = vuln_show(r->db, r->params[0], &o, &r->err);
 
-	if (rc != 0)
-		return rc;
-	return resp_json(r, 200, o);
+	return api_read(r, rc, o);
 }
 
 /* ---- scan import ---- */
@@ -600,7 +572,7 @@ static int body_to_file(struct req *r, char *path, size_t pathsz)
  * ?source=NAME. Runs off the event threads: a large feed takes a while. */
 int api_scan_import(struct req *r)
 {
-	struct act act = {NULL, r->now};
+	struct act act;
 	struct scan_import_result res;
 	enum scan_format format = SCAN_FORMAT_AUTO;
 	const char *fmt = req_query(r, "format");
@@ -617,8 +589,7 @@ int api_scan_import(struct req *r)
 		               "query parameter \"format\": expected shadowserver, csv or json");
 	if (!r->on_worker)
 		return HTTP_DEFER;
-	snprintf(actor, sizeof(actor), "web:%s", r->user.name);
-	act.actor = actor;
+	api_act(r, NULL, &act, actor, sizeof(actor));
 	if ((rc = api_query_time(r, "at", &act.at)) != 0)
 		return rc;
 	memset(&res, 0, sizeof(res));
@@ -667,9 +638,7 @@ int api_todo_list(struct req *r)
 	json_t *rows = NULL;
 	int rc = todo_list(r->db, api_query_flag(r, "all"), &rows, &r->err);
 
-	if (rc != 0)
-		return rc;
-	return resp_json(r, 200, rows);
+	return api_read(r, rc, rows);
 }
 
 int api_todo_done(struct req *r)
@@ -682,7 +651,7 @@ int api_todo_done(struct req *r)
 	long id;
 	int rc;
 
-	if ((rc = path_num(r, 0, &id)) != 0 || (rc = api_body(r, allowed, &b)) != 0 ||
+	if ((rc = api_path_id(r, 0, &id)) != 0 || (rc = api_body(r, allowed, &b)) != 0 ||
 	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 ||
 	    (rc = api_text(r, b, "note", &note)) != 0 || (rc = api_begin(r)) != 0)
 		goto out;

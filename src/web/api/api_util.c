@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,13 @@ int api_query_flag(struct req *r, const char *name)
 	return v && strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0;
 }
 
+int api_path_id(struct req *r, int i, long *out)
+{
+	if (parse_long(r->params[i], 1, LONG_MAX, out) != 0)
+		return err_set(&r->err, ERR_NOTFOUND, "not found");
+	return 0;
+}
+
 int api_begin(struct req *r)
 {
 	return db_begin(r->db, &r->err);
@@ -248,6 +256,15 @@ int api_finish(struct req *r, int rc, int status, json_t *v)
 		return rc;
 	}
 	return resp_json(r, status, v ? v : json_object());
+}
+
+int api_read(struct req *r, int rc, json_t *v)
+{
+	if (rc != 0) {
+		json_decref(v);
+		return rc;
+	}
+	return resp_json(r, 200, v);
 }
 
 int api_role(struct req *r, const char *role)

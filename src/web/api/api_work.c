@@ -45,18 +45,6 @@ static int read_org(struct req *r, const char *asked, const char **out)
 	return 0;
 }
 
-/* The number in a path segment (an alert), or ERR_NOTFOUND. */
-static int path_id(struct req *r, long *out)
-{
-	char *end;
-	long id = strtol(r->params[0], &end, 10);
-
-	if (*r->params[0] == '\0' || *end || id <= 0)
-		return err_set(&r->err, ERR_NOTFOUND, "not found");
-	*out = id;
-	return 0;
-}
-
 /* ---- inventory ---- */
 
 int api_inventory_list(struct req *r)
@@ -110,14 +98,13 @@ out:
 /* The body is the file; ?org= (constituents: their own, the default) and ?replace=1. */
 int api_inventory_import(struct req *r)
 {
-	struct act act = {NULL, r->now};
+	struct act act;
 	char actor[128];
 	const char *org = NULL, *asked = req_query(r, "org");
 	long count = 0;
 	int rc;
 
-	snprintf(actor, sizeof(actor), "web:%s", r->user.name);
-	act.actor = actor;
+	api_act(r, NULL, &act, actor, sizeof(actor));
 	if (r->body.len == 0)
 		return err_set(
 		    &r->err, ERR_INPUT,
@@ -137,7 +124,11 @@ int api_inventory_import(struct req *r)
 
 /* ---- alerts and calls ---- */
 
-int api_alert_retry(struct req *r)
+/* Retrying an alert and claiming a call take the alert of the path and a body with only
+ * "at", and answer {"alert": N, key: value}; value NULL is the actor (who claimed it). */
+static int alert_step(struct req *r,
+                      int (*step)(struct db *db, const struct act *act, long id, struct err *e),
+                      const char *key, const char *value)
 {
 	struct act act;
 	char actor[128];
@@ -145,36 +136,27 @@ int api_alert_retry(struct req *r)
 	long id;
 	int rc;
 
-	if ((rc = path_id(r, &id)) != 0 || (rc = api_body(r, NULL, &b)) != 0 ||
+	if ((rc = api_path_id(r, 0, &id)) != 0 || (rc = api_body(r, NULL, &b)) != 0 ||
 	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 || (rc = api_begin(r)) != 0)
 		goto out;
-	rc = alert_retry(r->db, &act, id, &r->err);
-	rc = api_finish(r, rc, 200,
-	                rc ? NULL
-	                   : json_pack("{s:I, s:s}", "alert", (json_int_t)id, "state", "queued"));
+	rc = step(r->db, &act, id, &r->err);
+	rc = api_finish(
+	    r, rc, 200,
+	    rc ? NULL
+	       : json_pack("{s:I, s:s}", "alert", (json_int_t)id, key, value ? value : actor));
 out:
 	json_decref(b);
 	return rc;
 }
 
+int api_alert_retry(struct req *r)
+{
+	return alert_step(r, alert_retry, "state", "queued");
+}
+
 int api_call_claim(struct req *r)
 {
-	struct act act;
-	char actor[128];
-	json_t *b = NULL;
-	long id;
-	int rc;
-
-	if ((rc = path_id(r, &id)) != 0 || (rc = api_body(r, NULL, &b)) != 0 ||
-	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 || (rc = api_begin(r)) != 0)
-		goto out;
-	rc = call_claim(r->db, &act, id, &r->err);
-	rc = api_finish(r, rc, 200,
-	                rc ? NULL
-	                   : json_pack("{s:I, s:s}", "alert", (json_int_t)id, "claimed_by", actor));
-out:
-	json_decref(b);
-	return rc;
+	return alert_step(r, call_claim, "claimed_by", NULL);
 }
 
 int api_call_done(struct req *r)
@@ -187,7 +169,7 @@ int api_call_done(struct req *r)
 	long id;
 	int rc;
 
-	if ((rc = path_id(r, &id)) != 0 || (rc = api_body(r, allowed, &b)) != 0 ||
+	if ((rc = api_path_id(r, 0, &id)) != 0 || (rc = api_body(r, allowed, &b)) != 0 ||
 	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 ||
 	    (rc = api_text_required(r, b, "outcome", &outcome)) != 0 ||
 	    (rc = api_text(r, b, "note", &note)) != 0 || (rc = api_begin(r)) != 0)
@@ -467,9 +449,7 @@ int api_incident_list(struct req *r)
 	json_t *rows = NULL;
 	int rc = incident_list(r->db, &rows, &r->err);
 
-	if (rc != 0)
-		return rc;
-	return resp_json(r, 200, rows);
+	return api_read(r, rc, rows);
 }
 
 int api_incident_get(struct req *r)
@@ -477,9 +457,7 @@ int api_incident_get(struct req *r)
 	json_t *o = NULL;
 	int rc = incident_show(r->db, r->params[0], &o, &r->err);
 
-	if (rc != 0)
-		return rc;
-	return resp_json(r, 200, o);
+	return api_read(r, rc, o);
 }
 
 /* ---- organisations ---- */

@@ -344,11 +344,24 @@ int page_advisory_status(struct req *r)
 	return 0;
 }
 
+/* The advisories of an incident (a JSON array of ids), each a link to its status. */
+static void advisory_links(struct req *r, const json_t *advs)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(advs, i, x)
+	{
+		html_printf(&r->out, "<a href=\"/staff/advisories/%s/status\">%s</a> ",
+		            json_string_value(x), json_string_value(x));
+	}
+}
+
 int page_incidents(struct req *r)
 {
-	json_t *incs = NULL, *inc, *x;
+	json_t *incs = NULL, *inc;
 	char a[32];
-	size_t i, j;
+	size_t i;
 	int rc;
 
 	if ((rc = incident_list(r->db, &incs, &r->err)) != 0)
@@ -371,11 +384,7 @@ int page_incidents(struct req *r)
 		    jstr(inc, "id"), jstr(inc, "id"), jstr(inc, "id"), jstr(inc, "title"),
 		    jint(inc, "level"),
 		    json_is_true(json_object_get(inc, "public")) ? "yes" : "no");
-		json_array_foreach(json_object_get(inc, "advisories"), j, x)
-		{
-			html_printf(&r->out, "<a href=\"/staff/advisories/%s/status\">%s</a> ",
-			            json_string_value(x), json_string_value(x));
-		}
+		advisory_links(r, json_object_get(inc, "advisories"));
 		html_printf(&r->out, "</td><td>%s</td></tr>\n",
 		            when(jstr(inc, "created_at"), a, sizeof(a)));
 	}
@@ -386,12 +395,25 @@ int page_incidents(struct req *r)
 	return 0;
 }
 
-/* What a logbook entry says beyond its text: who decided, approved, took part, where. */
-static void log_extra(struct req *r, const json_t *en)
+/* The names of a logbook entry's list (approved-by, participants) after what, when it has any. */
+static void log_names(struct req *r, const char *what, const json_t *names)
 {
 	const json_t *x;
 	size_t i;
 
+	if (json_array_size(names) == 0)
+		return;
+	html_printf(&r->out, "<br><span class=\"muted\">%s ", what);
+	json_array_foreach(names, i, x)
+	{
+		html_printf(&r->out, "%s%s", i ? ", " : "", json_string_value(x));
+	}
+	html_printf(&r->out, "</span>");
+}
+
+/* What a logbook entry says beyond its text: who decided, approved, took part, where. */
+static void log_extra(struct req *r, const json_t *en)
+{
 	if (*jstr(en, "title"))
 		html_printf(&r->out, "<strong>%s</strong><br>", jstr(en, "title"));
 	html_printf(&r->out, "%s", jstr(en, "text"));
@@ -404,22 +426,8 @@ static void log_extra(struct req *r, const json_t *en)
 	if (*jstr(en, "by"))
 		html_printf(&r->out, "<br><span class=\"muted\">decided by %s</span>",
 		            jstr(en, "by"));
-	if (json_array_size(json_object_get(en, "approved_by"))) {
-		html_printf(&r->out, "<br><span class=\"muted\">approved by ");
-		json_array_foreach(json_object_get(en, "approved_by"), i, x)
-		{
-			html_printf(&r->out, "%s%s", i ? ", " : "", json_string_value(x));
-		}
-		html_printf(&r->out, "</span>");
-	}
-	if (json_array_size(json_object_get(en, "participants"))) {
-		html_printf(&r->out, "<br><span class=\"muted\">with ");
-		json_array_foreach(json_object_get(en, "participants"), i, x)
-		{
-			html_printf(&r->out, "%s%s", i ? ", " : "", json_string_value(x));
-		}
-		html_printf(&r->out, "</span>");
-	}
+	log_names(r, "approved by", json_object_get(en, "approved_by"));
+	log_names(r, "with", json_object_get(en, "participants"));
 }
 
 int page_incident(struct req *r)
@@ -440,11 +448,7 @@ int page_incident(struct req *r)
 	            jstr(d, "id"), when(jstr(d, "created_at"), a, sizeof(a)), jstr(d, "created_by"),
 	            json_is_true(json_object_get(d, "public")) ? "; public" : "", jstr(d, "title"),
 	            jint(d, "level"));
-	json_array_foreach(json_object_get(d, "advisories"), i, x)
-	{
-		html_printf(&r->out, "<a href=\"/staff/advisories/%s/status\">%s</a> ",
-		            json_string_value(x), json_string_value(x));
-	}
+	advisory_links(r, json_object_get(d, "advisories"));
 	html_printf(&r->out, "</p>\n<h2>Log</h2>\n");
 	if (json_array_size(json_object_get(d, "log")) == 0)
 		html_printf(&r->out, "<p class=\"muted\">Nothing logged yet.</p>\n");

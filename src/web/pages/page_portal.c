@@ -49,9 +49,20 @@ static int portal_org(struct req *r, int constituent)
 	return 0;
 }
 
-static void portal_actor(struct req *r, char *actor, size_t n)
+/* The actor of what a page does through the model: web:NAME (in actor, n bytes) at now, as the
+ * event log records it. */
+static void portal_actor(struct req *r, struct act *act, char *actor, size_t n)
 {
 	snprintf(actor, n, "web:%s", r->user.name);
+	act->actor = actor;
+	act->at = r->now;
+}
+
+/* How every page that acts for the organisation starts: portal_org, and the actor. */
+static int portal_act(struct req *r, int constituent, struct act *act, char *actor, size_t n)
+{
+	portal_actor(r, act, actor, n);
+	return portal_org(r, constituent);
 }
 
 /* The id in a path segment; 0 when it is not a positive number. */
@@ -61,6 +72,14 @@ static long portal_id(const char *s)
 	long id = strtol(s, &end, 10);
 
 	return *s && *end == '\0' && id > 0 ? id : 0;
+}
+
+/* The id of the row the path names (into id); a bad one is ERR_NOTFOUND, as for a row that
+ * does not exist. */
+static int path_id(struct req *r, long *id)
+{
+	*id = portal_id(r->params[0]);
+	return *id ? 0 : err_set(&r->err, ERR_NOTFOUND, "not found");
 }
 
 /* A form value with white space at the ends removed, or NULL when absent or empty. */
@@ -138,6 +157,21 @@ static int form_problem(struct req *r, int rc, int *status)
 	else
 		return rc;
 	return 0;
+}
+
+/* How a form's change ends, the same for every form that shows its page again: rc 0 (the
+ * change is committed) redirects to where, so that a reload does not post it again; a user
+ * error shows page again with the message (form_problem); anything else is the router's. */
+static int form_done(struct req *r, int rc, const char *where,
+                     int (*page)(struct req *r, const char *error, int status))
+{
+	int status;
+
+	if (rc == 0)
+		return resp_redirect(r, where);
+	if ((rc = form_problem(r, rc, &status)) != 0)
+		return rc;
+	return page(r, r->err.msg, status);
 }
 
 /* A fixed message for ?done=WORD after a change (nothing is echoed from the query). */
@@ -464,15 +498,13 @@ int page_portal(struct req *r)
 int page_portal_ack(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
-	long id = portal_id(r->params[0]);
+	struct act act;
+	long id;
 	json_t *res = NULL;
 	int rc;
 
-	portal_actor(r, actor, sizeof(actor));
-	if (id == 0)
-		return err_set(&r->err, ERR_NOTFOUND, "not found");
-	if ((rc = db_begin(r->db, &r->err)) != 0)
+	portal_actor(r, &act, actor, sizeof(actor));
+	if ((rc = path_id(r, &id)) != 0 || (rc = db_begin(r->db, &r->err)) != 0)
 		return rc;
 	if (!user_is_staff(&r->user)) {
 		struct alert_filter f = {.org = r->user.org};
@@ -584,14 +616,13 @@ int page_portal_inventory(struct req *r)
 int page_portal_inventory_add(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	struct inventory_row row = {0};
 	const char *count = field_text(r, "count");
-	int rc, status;
+	int rc;
 
-	if ((rc = portal_org(r, 1)) != 0)
+	if ((rc = portal_act(r, 1, &act, actor, sizeof(actor))) != 0)
 		return rc;
-	portal_actor(r, actor, sizeof(actor));
 	row.org = r->user.org;
 	row.product = field_text(r, "product");
 	row.version = field_text(r, "version");
@@ -613,31 +644,22 @@ int page_portal_inventory_add(struct req *r)
 	if (rc == 0 && (rc = db_begin(r->db, &r->err)) == 0 &&
 	    (rc = inventory_put(r->db, &act, &row, 1, &r->err)) == 0)
 		rc = db_commit(r->db, &r->err);
-	if (rc == 0)
-		return resp_redirect(r, "/portal/inventory?done=added");
-	if ((rc = form_problem(r, rc, &status)) != 0)
-		return rc;
-	return inventory_page(r, r->err.msg, status);
+	return form_done(r, rc, "/portal/inventory?done=added", inventory_page);
 }
 
 int page_portal_inventory_remove(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	const char *product = field_text(r, "product"), *version = field_text(r, "version");
-	int rc, status;
+	int rc;
 
-	if ((rc = portal_org(r, 1)) != 0)
+	if ((rc = portal_act(r, 1, &act, actor, sizeof(actor))) != 0)
 		return rc;
-	portal_actor(r, actor, sizeof(actor));
 	if ((rc = db_begin(r->db, &r->err)) == 0 &&
 	    (rc = inventory_remove(r->db, &act, r->user.org, product, version, &r->err)) == 0)
 		rc = db_commit(r->db, &r->err);
-	if (rc == 0)
-		return resp_redirect(r, "/portal/inventory?done=removed");
-	if ((rc = form_problem(r, rc, &status)) != 0)
-		return rc;
-	return inventory_page(r, r->err.msg, status);
+	return form_done(r, rc, "/portal/inventory?done=removed", inventory_page);
 }
 
 /* An uploaded file: replaces or adds to the inventory, all or nothing, through the same
@@ -645,15 +667,14 @@ int page_portal_inventory_remove(struct req *r)
 int page_portal_inventory_upload(struct req *r)
 {
 	char actor[128], where[64];
-	struct act act = {actor, r->now};
+	struct act act;
 	const struct form_field *file = form_field(r, "file");
 	const char *mode = field_text(r, "mode"), *name;
 	long count = 0;
-	int rc, status;
+	int rc;
 
-	if ((rc = portal_org(r, 1)) != 0)
+	if ((rc = portal_act(r, 1, &act, actor, sizeof(actor))) != 0)
 		return rc;
-	portal_actor(r, actor, sizeof(actor));
 	if (file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0))
 		rc = err_set(&r->err, ERR_INPUT,
 		             "choose a file to upload (the form sends it as multipart/form-data)");
@@ -668,13 +689,8 @@ int page_portal_inventory_upload(struct req *r)
 		                                &count, &r->err)) == 0)
 			rc = db_commit(r->db, &r->err);
 	}
-	if (rc == 0) {
-		snprintf(where, sizeof(where), "/portal/inventory?imported=%ld", count);
-		return resp_redirect(r, where);
-	}
-	if ((rc = form_problem(r, rc, &status)) != 0)
-		return rc;
-	return inventory_page(r, r->err.msg, status);
+	snprintf(where, sizeof(where), "/portal/inventory?imported=%ld", count);
+	return form_done(r, rc, where, inventory_page);
 }
 
 /* ---- contacts ---- */
@@ -777,22 +793,17 @@ static void contact_from_form(struct req *r, struct contact_fields *f)
 int page_portal_contact_add(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	struct contact_fields f;
-	int rc, status;
+	int rc;
 
-	if ((rc = portal_org(r, 0)) != 0)
+	if ((rc = portal_act(r, 0, &act, actor, sizeof(actor))) != 0)
 		return rc;
-	portal_actor(r, actor, sizeof(actor));
 	contact_from_form(r, &f);
 	if ((rc = db_begin(r->db, &r->err)) == 0 &&
 	    (rc = org_contact_set(r->db, &act, &f, &r->err)) == 0)
 		rc = db_commit(r->db, &r->err);
-	if (rc == 0)
-		return resp_redirect(r, "/portal/contacts?done=added");
-	if ((rc = form_problem(r, rc, &status)) != 0)
-		return rc;
-	return contacts_page(r, r->err.msg, status);
+	return form_done(r, rc, "/portal/contacts?done=added", contacts_page);
 }
 
 /* The edit form of contact id (the values c, or the stored ones when c is NULL). */
@@ -829,30 +840,25 @@ static int contact_edit_page(struct req *r, long id, json_t *c, const char *erro
 
 int page_portal_contact_edit_form(struct req *r)
 {
-	long id = portal_id(r->params[0]);
+	long id;
 	int rc;
 
-	if ((rc = portal_org(r, 0)) != 0)
+	if ((rc = portal_org(r, 0)) != 0 || (rc = path_id(r, &id)) != 0)
 		return rc;
-	if (id == 0)
-		return err_set(&r->err, ERR_NOTFOUND, "not found");
 	return contact_edit_page(r, id, NULL, NULL, 200);
 }
 
 int page_portal_contact_edit(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	struct contact_fields f;
-	long id = portal_id(r->params[0]);
+	long id;
 	json_t *typed;
 	int rc, status;
 
-	if ((rc = portal_org(r, 0)) != 0)
+	if ((rc = portal_act(r, 0, &act, actor, sizeof(actor))) != 0 || (rc = path_id(r, &id)) != 0)
 		return rc;
-	if (id == 0)
-		return err_set(&r->err, ERR_NOTFOUND, "not found");
-	portal_actor(r, actor, sizeof(actor));
 	contact_from_form(r, &f);
 	if ((rc = db_begin(r->db, &r->err)) == 0 &&
 	    (rc = org_contact_update(r->db, &act, id, &f, &r->err)) == 0)
@@ -873,15 +879,12 @@ int page_portal_contact_edit(struct req *r)
 int page_portal_contact_remove(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
-	long id = portal_id(r->params[0]);
+	struct act act;
+	long id;
 	int rc;
 
-	if ((rc = portal_org(r, 0)) != 0)
+	if ((rc = portal_act(r, 0, &act, actor, sizeof(actor))) != 0 || (rc = path_id(r, &id)) != 0)
 		return rc;
-	if (id == 0)
-		return err_set(&r->err, ERR_NOTFOUND, "not found");
-	portal_actor(r, actor, sizeof(actor));
 	if ((rc = db_begin(r->db, &r->err)) != 0 ||
 	    (rc = org_contact_remove(r->db, &act, r->user.org, id, &r->err)) != 0 ||
 	    (rc = db_commit(r->db, &r->err)) != 0)
@@ -943,54 +946,47 @@ int page_portal_netblocks(struct req *r)
 	return rc ? rc : netblocks_page(r, NULL, 200);
 }
 
-int page_portal_netblock_add(struct req *r)
+/* Adding and removing a netblock: the same form (one CIDR), one model call each; missing is
+ * the message for a form without one. Returns the model's rc after the commit. */
+static int netblock_change(struct req *r,
+                           int (*change)(struct db *db, const struct act *act, const char *org,
+                                         const char *cidr, struct err *e),
+                           const char *missing)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	const char *cidr = field_text(r, "cidr");
-	int rc, status;
+	int rc;
 
-	if ((rc = portal_org(r, 1)) != 0)
+	if ((rc = portal_act(r, 1, &act, actor, sizeof(actor))) != 0)
 		return rc;
-	portal_actor(r, actor, sizeof(actor));
 	if (cidr == NULL)
-		rc = err_set(&r->err, ERR_INPUT, "field cidr: give a netblock, e.g. 192.0.2.0/24");
+		rc = err_set(&r->err, ERR_INPUT, "%s", missing);
 	else if ((rc = db_begin(r->db, &r->err)) == 0 &&
-	         (rc = org_netblock_add(r->db, &act, r->user.org, cidr, &r->err)) == 0)
+	         (rc = change(r->db, &act, r->user.org, cidr, &r->err)) == 0)
 		rc = db_commit(r->db, &r->err);
-	if (rc == 0)
-		return resp_redirect(r, "/portal/netblocks?done=added");
+	return rc;
+}
+
+int page_portal_netblock_add(struct req *r)
+{
+	int rc =
+	    netblock_change(r, org_netblock_add, "field cidr: give a netblock, e.g. 192.0.2.0/24");
+
 	/* the model names the organisation that has it: not for another organisation's eyes */
 	if (rc == ERR_CONFLICT)
 		err_set(&r->err, ERR_CONFLICT,
 		        "netblock %s is registered to another organisation; ask the NCSC if it is"
 		        " yours",
-		        cidr);
-	if ((rc = form_problem(r, rc, &status)) != 0)
-		return rc;
-	return netblocks_page(r, r->err.msg, status);
+		        field_text(r, "cidr"));
+	return form_done(r, rc, "/portal/netblocks?done=added", netblocks_page);
 }
 
 int page_portal_netblock_remove(struct req *r)
 {
-	char actor[128];
-	struct act act = {actor, r->now};
-	const char *cidr = field_text(r, "cidr");
-	int rc, status;
+	int rc = netblock_change(r, org_netblock_remove, "field cidr: missing");
 
-	if ((rc = portal_org(r, 1)) != 0)
-		return rc;
-	portal_actor(r, actor, sizeof(actor));
-	if (cidr == NULL)
-		rc = err_set(&r->err, ERR_INPUT, "field cidr: missing");
-	else if ((rc = db_begin(r->db, &r->err)) == 0 &&
-	         (rc = org_netblock_remove(r->db, &act, r->user.org, cidr, &r->err)) == 0)
-		rc = db_commit(r->db, &r->err);
-	if (rc == 0)
-		return resp_redirect(r, "/portal/netblocks?done=removed");
-	if ((rc = form_problem(r, rc, &status)) != 0)
-		return rc;
-	return netblocks_page(r, r->err.msg, status);
+	return form_done(r, rc, "/portal/netblocks?done=removed", netblocks_page);
 }
 
 /* ---- follow-up: report back, comply or explain ---- */
@@ -1127,19 +1123,17 @@ int page_portal_followup_form(struct req *r)
 int page_portal_followup(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	struct followup_answer_input in = {0};
 	struct advisory_version v;
 	const char *request = field_text(r, "request"), *date = field_text(r, "date");
 	char where[160], *enc;
 	int rc, status;
 
-	if ((rc = portal_org(r, 0)) != 0)
-		return rc;
-	if ((rc = access_load(r, r->params[0], NULL, &v)) != 0)
+	if ((rc = portal_act(r, 0, &act, actor, sizeof(actor))) != 0 ||
+	    (rc = access_load(r, r->params[0], NULL, &v)) != 0)
 		return rc;
 	advisory_version_free(&v);
-	portal_actor(r, actor, sizeof(actor));
 	in.advisory = r->params[0];
 	in.org = r->user.org; /* the session's, never the form's */
 	in.status = field_text(r, "status");
@@ -1181,16 +1175,15 @@ int page_portal_followup(struct req *r)
 int page_portal_systems(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	struct scan_filter f = {0};
 	json_t *rows = NULL, *s, *cves = json_object(), *p;
 	const char *cve;
 	size_t i, j;
 	int rc;
 
-	if ((rc = portal_org(r, 0)) != 0)
+	if ((rc = portal_act(r, 0, &act, actor, sizeof(actor))) != 0)
 		goto out;
-	portal_actor(r, actor, sizeof(actor));
 	f.org = r->user.org;
 	f.limit = 2000;
 	if ((rc = scan_list(r->db, &act, &f, &rows, &r->err)) != 0)
@@ -1248,14 +1241,13 @@ out:
 int page_portal_chart(struct req *r)
 {
 	char actor[128];
-	struct act act = {actor, r->now};
+	struct act act;
 	struct scan_stats_opts o = {0};
 	json_t *stats = NULL;
 	int rc;
 
-	if ((rc = portal_org(r, 0)) != 0)
+	if ((rc = portal_act(r, 0, &act, actor, sizeof(actor))) != 0)
 		return rc;
-	portal_actor(r, actor, sizeof(actor));
 	o.cve = r->params[0];
 	o.org = r->user.org;
 	if ((rc = scan_stats(r->db, &act, &o, &stats, &r->err)) != 0)

@@ -165,12 +165,28 @@ static void proposal_box(struct req *r, const struct advisory_version *v)
 	                     " proposal of the answers above; saves nothing)</span></p></div>\n");
 }
 
+/* A select of a level (likelihood: Kans, impact: Schade) other than the proposal; the empty
+ * choice keeps the proposal. The submitted form's choice is selected when it is shown again. */
+static void level_select(struct req *r, const char *name, const char *label, int again)
+{
+	static const char *const levels[] = {"low", "medium", "high", NULL};
+	const char *cur = again ? req_form(r, name) : NULL;
+
+	html_printf(
+	    &r->out,
+	    "<select name=\"%s\" aria-label=\"%s\"><option value=\"\">%s: proposal</option>", name,
+	    label, label);
+	for (int i = 0; levels[i]; i++)
+		html_printf(&r->out, "<option%s>%s</option>",
+		            cur && strcmp(cur, levels[i]) == 0 ? " selected" : "", levels[i]);
+	html_printf(&r->out, "</select>");
+}
+
 /* The form; values from the submitted form when there is one, else from v (may be NULL). */
 static void advisory_form(struct req *r, const char *action, const struct advisory_version *v,
                           const char *error, int status)
 {
 	static const char *const tlps[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED", NULL};
-	static const char *const levels[] = {"low", "medium", "high", NULL};
 	int again = r->nfields > 0;
 #define VAL(field, member) (again ? req_form(r, field) : v ? v->member : NULL)
 	const char *tlp = VAL("tlp", tlp);
@@ -254,26 +270,11 @@ static void advisory_form(struct req *r, const char *action, const struct adviso
 	html_printf(&r->out, "</table>\n");
 	proposal_box(r, v);
 	html_printf(&r->out, "<p>A level other than the proposal needs a reason: ");
-	html_printf(&r->out, "<select name=\"likelihood\" aria-label=\"Kans\"><option value=\"\">"
-	                     "Kans: proposal</option>");
-	for (int i = 0; levels[i]; i++)
-		html_printf(&r->out, "<option%s>%s</option>",
-		            again && req_form(r, "likelihood") &&
-		                    strcmp(req_form(r, "likelihood"), levels[i]) == 0
-		                ? " selected"
-		                : "",
-		            levels[i]);
-	html_printf(&r->out, "</select> <select name=\"impact\" aria-label=\"Schade\"><option"
-	                     " value=\"\">Schade: proposal</option>");
-	for (int i = 0; levels[i]; i++)
-		html_printf(&r->out, "<option%s>%s</option>",
-		            again && req_form(r, "impact") &&
-		                    strcmp(req_form(r, "impact"), levels[i]) == 0
-		                ? " selected"
-		                : "",
-		            levels[i]);
+	level_select(r, "likelihood", "Kans", again);
+	html_printf(&r->out, " ");
+	level_select(r, "impact", "Schade", again);
 	html_printf(&r->out,
-	            "</select></p>\n<p><label for=\"rationale\">Reason for another level</label>"
+	            "</p>\n<p><label for=\"rationale\">Reason for another level</label>"
 	            "<input id=\"rationale\" name=\"rationale\" size=\"80\" value=\"%s\"></p>\n"
 	            "<p><label for=\"change\">Wijziging (the changelog line%s)</label><input"
 	            " id=\"change\" name=\"change\" size=\"80\" value=\"%s\"%s></p>\n"
@@ -290,6 +291,23 @@ static void advisory_form(struct req *r, const char *action, const struct adviso
 int page_staff_new(struct req *r)
 {
 	advisory_form(r, "/staff/advisories", NULL, NULL, 200);
+	return 0;
+}
+
+/* The form for the next version of the advisory in the path, with error (or none). When it is
+ * shown again after a refusal (error set) and the advisory does not load, the answer is
+ * ERR_NOTFOUND and r->err keeps the refusal. */
+static int next_version_form(struct req *r, const char *error, int status)
+{
+	struct advisory_version v;
+	char action[128];
+	int rc;
+
+	if ((rc = advisory_load(r->db, r->params[0], NULL, 1, &v, error ? NULL : &r->err)) != 0)
+		return error ? ERR_NOTFOUND : rc;
+	snprintf(action, sizeof(action), "/staff/advisories/%s/update", v.id);
+	advisory_form(r, action, &v, error, status);
+	advisory_version_free(&v);
 	return 0;
 }
 
@@ -314,10 +332,8 @@ int page_staff_create(struct req *r)
 	char actor[128], id[64], loc[96];
 	int rc;
 
-	if (req_form(r, "recalc")) {
-		advisory_form(r, "/staff/advisories", NULL, NULL, 200);
-		return 0;
-	}
+	if (req_form(r, "recalc"))
+		return page_staff_new(r);
 	act_of(r, &act, actor, sizeof(actor));
 	rc = input_from_form(r, &in, &fl);
 	if (rc == 0 && (rc = db_begin(r->db, &r->err)) == 0) {
@@ -338,16 +354,7 @@ int page_staff_create(struct req *r)
 
 int page_staff_edit(struct req *r)
 {
-	struct advisory_version v;
-	char action[128];
-	int rc;
-
-	if ((rc = advisory_load(r->db, r->params[0], NULL, 1, &v, &r->err)) != 0)
-		return rc;
-	snprintf(action, sizeof(action), "/staff/advisories/%s/update", v.id);
-	advisory_form(r, action, &v, NULL, 200);
-	advisory_version_free(&v);
-	return 0;
+	return next_version_form(r, NULL, 200);
 }
 
 int page_staff_update(struct req *r)
@@ -358,15 +365,8 @@ int page_staff_update(struct req *r)
 	char actor[128], loc[128];
 	int rc, num = 0;
 
-	if (req_form(r, "recalc")) {
-		struct advisory_version v;
-		if ((rc = advisory_load(r->db, r->params[0], NULL, 1, &v, &r->err)) != 0)
-			return rc;
-		snprintf(loc, sizeof(loc), "/staff/advisories/%s/update", v.id);
-		advisory_form(r, loc, &v, NULL, 200);
-		advisory_version_free(&v);
-		return 0;
-	}
+	if (req_form(r, "recalc"))
+		return next_version_form(r, NULL, 200);
 	act_of(r, &act, actor, sizeof(actor));
 	rc = input_from_form(r, &in, &fl);
 	if (rc == 0 && (rc = db_begin(r->db, &r->err)) == 0) {
@@ -375,14 +375,8 @@ int page_staff_update(struct req *r)
 	}
 	lists_free(&in, &fl);
 	if (rc != 0 && refused(rc)) {
-		struct advisory_version v;
 		db_rollback(r->db);
-		if (advisory_load(r->db, r->params[0], NULL, 1, &v, NULL) != 0)
-			return ERR_NOTFOUND;
-		snprintf(loc, sizeof(loc), "/staff/advisories/%s/update", v.id);
-		advisory_form(r, loc, &v, r->err.msg, 400);
-		advisory_version_free(&v);
-		return 0;
+		return next_version_form(r, r->err.msg, 400);
 	}
 	if (rc != 0)
 		return rc;
@@ -455,6 +449,15 @@ static void staff_nav(struct req *r, const struct advisory_version *v)
 	}
 }
 
+/* A text of the preview under its heading; nothing when there is no text. */
+static void preview_section(struct req *r, const char *title, const char *text)
+{
+	if (text == NULL)
+		return;
+	html_printf(&r->out, "<h2>%s</h2>\n", title);
+	html_paragraphs(&r->out, text);
+}
+
 /* The draft as the HTML page will show it: the fields an advisory page has, shortly. */
 static void preview_html(struct req *r, const struct advisory_version *v)
 {
@@ -486,26 +489,13 @@ static void preview_html(struct req *r, const struct advisory_version *v)
 	if (v->platform)
 		html_printf(&r->out, "<dt>Platform(s)</dt><dd>%s</dd>\n", v->platform);
 	html_printf(&r->out, "</dl>\n");
-	if (v->num > 0 && v->changelog) {
-		html_printf(&r->out, "<h2>Update</h2>\n");
-		html_paragraphs(&r->out, v->changelog);
-	}
-	if (v->rationale && *v->rationale) {
-		html_printf(&r->out, "<h2>Afwijking van het voorstel</h2>\n");
-		html_paragraphs(&r->out, v->rationale);
-	}
-	if (v->summary) {
-		html_printf(&r->out, "<h2>Samenvatting</h2>\n");
-		html_paragraphs(&r->out, v->summary);
-	}
-	if (v->description) {
-		html_printf(&r->out, "<h2>Beschrijving</h2>\n");
-		html_paragraphs(&r->out, v->description);
-	}
-	if (v->solution) {
-		html_printf(&r->out, "<h2>Mogelijke oplossingen</h2>\n");
-		html_paragraphs(&r->out, v->solution);
-	}
+	if (v->num > 0)
+		preview_section(r, "Update", v->changelog);
+	if (v->rationale && *v->rationale)
+		preview_section(r, "Afwijking van het voorstel", v->rationale);
+	preview_section(r, "Samenvatting", v->summary);
+	preview_section(r, "Beschrijving", v->description);
+	preview_section(r, "Mogelijke oplossingen", v->solution);
 	if (v->nrefs) {
 		html_printf(&r->out, "<h2>Referenties</h2>\n<ul>\n");
 		for (size_t k = 0; k < v->nrefs; k++) {
