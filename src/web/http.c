@@ -195,6 +195,9 @@ const char *req_csrf(struct req *r)
 	if (r->csrf[0] == '\0') {
 		user_random_text(r->csrf, USER_CSRF_LEN);
 		r->csrf_new = 1;
+		/* here, while the handler's store connection is this thread's: behind a TLS proxy
+		 * (site.url https) the cookie is Secure as the session's is */
+		r->csrf_secure = req_secure(r);
 	}
 	return r->csrf;
 }
@@ -303,10 +306,21 @@ int resp_problem(struct req *r, int status, const char *title, const char *detai
 	return 0;
 }
 
+int resp_local_path(const char *path)
+{
+	if (path == NULL || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		return 0;
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			return 0;
+	return 1;
+}
+
 int resp_redirect(struct req *r, const char *location)
 {
-	/* only local paths: "/x" but not "//host" */
-	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+	/* only local paths: "/x" but not "//host"; and no control characters, which browsers
+	 * drop from a URL before they read it ("/<TAB>/host" is "//host" to them) */
+	if (!resp_local_path(location))
 		location = "/";
 	resp_header(r, "Location", location);
 	buf_reset(&r->out);
@@ -548,9 +562,10 @@ static struct MHD_Response *make_response(struct req *r, char *body, size_t len,
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(
-	    resp, "Cache-Control",
-	    r->cache_public && r->user.id == 0 && !r->csrf_new ? "public, max-age=60" : "no-store");
+	MHD_add_response_header(resp, "Cache-Control",
+	                        r->cache_public && r->user.id == 0 && !r->csrf_new && !r->csrf_used
+	                            ? "public, max-age=60"
+	                            : "no-store");
 	MHD_add_response_header(resp, "Vary", "Cookie, Authorization");
 	if (etag)
 		MHD_add_response_header(resp, "ETag", etag);
@@ -560,7 +575,7 @@ static struct MHD_Response *make_response(struct req *r, char *body, size_t len,
 		char cookie[160];
 		snprintf(cookie, sizeof(cookie),
 		         "baken_csrf=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400%s",
-		         r->csrf, r->app->tls ? "; Secure" : "");
+		         r->csrf, r->csrf_secure ? "; Secure" : "");
 		MHD_add_response_header(resp, "Set-Cookie", cookie);
 	}
 	for (int i = 0; i < r->nheaders; i++)

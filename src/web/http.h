@@ -51,6 +51,7 @@ struct req {
 	int via_token;                /* authenticated by an API token */
 	char csrf[USER_CSRF_LEN + 1]; /* the session's CSRF token, or the anonymous one */
 	int csrf_new;                 /* the anonymous CSRF cookie is to be set */
+	int csrf_secure;              /* ... with Secure (req_secure when it was made) */
 	int csrf_used;                /* the answer holds the CSRF token: never cached */
 
 	struct db *db; /* this thread's connection; valid while the handler runs */
@@ -97,7 +98,10 @@ int resp_json(struct req *r, int status, json_t *v);
 /* An RFC 9457 problem: status, title, detail (may be NULL). A 400 whose detail names a field
  * (`field "x"`, `query parameter "x"`, or the CLI's `--x`) carries it as "field": "x". */
 int resp_problem(struct req *r, int status, const char *title, const char *detail);
-/* A 303 redirect to a local path. */
+/* 1 when path is a local path a redirect may name: "/x", not "//host" or "/\host", and no
+ * control characters (browsers drop tabs and line ends from a URL: "/<TAB>/host" is "//host"). */
+int resp_local_path(const char *path);
+/* A 303 redirect to a local path (anything else goes to "/"). */
 int resp_redirect(struct req *r, const char *location);
 /* Sets a cookie: HttpOnly, Path=/, SameSite as given, Secure when req_secure;
  * max_age < 0 deletes it. */

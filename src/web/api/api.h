@@ -36,7 +36,8 @@ int api_long(struct req *r, json_t *o, const char *field, long min, long max, lo
 int api_time(struct req *r, json_t *o, const char *field, int64_t *out);
 
 /* The actor of a change ("web:NAME", in actor of actorsz bytes) at the body's "at" (ISO
- * 8601, as the CLI's --at) or now. body is NULL when the body is not JSON (a file): now. */
+ * 8601, as the CLI's --at) or now. body is NULL when the body is not JSON (a file): now. Only
+ * staff may give "at": from anyone else it is ERR_PERM. */
 int api_act(struct req *r, json_t *body, struct act *act, char *actor, size_t actorsz);
 
 /* The organisation the request acts for: org (may be NULL: the user's own). Staff may name

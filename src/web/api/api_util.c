@@ -174,8 +174,15 @@ int api_time(struct req *r, json_t *o, const char *field, int64_t *out)
 int api_act(struct req *r, json_t *body, struct act *act, char *actor, size_t actorsz)
 {
 	int64_t at = r->now;
-	int rc = api_time(r, body, "at", &at);
+	int rc;
 
+	/* a constituent's or partner's change happens now: dated earlier, a late follow-up
+	 * answer would count as in time, and the event log would say so */
+	if (!user_is_staff(&r->user) && body && json_object_get(body, "at") &&
+	    !json_is_null(json_object_get(body, "at")))
+		return err_set(&r->err, ERR_PERM,
+		               "field \"at\": only staff may date a change; yours happen now");
+	rc = api_time(r, body, "at", &at);
 	snprintf(actor, actorsz, "web:%s", r->user.name);
 	act->actor = actor;
 	act->at = at;

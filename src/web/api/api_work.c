@@ -15,6 +15,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/product.h"
+#include "model/advisory.h"
 #include "model/alert.h"
 #include "model/deadline.h"
 #include "model/followup.h"
@@ -22,6 +23,7 @@
 #include "model/inventory.h"
 #include "model/org.h"
 #include "model/scan.h"
+#include "web/access.h"
 #include "web/api/api.h"
 #include "web/router.h"
 
@@ -47,6 +49,17 @@ static int read_org(struct req *r, const char *asked, const char **out)
 
 /* ---- inventory ---- */
 
+/* An inventory is kept by constituents (DESIGN §1) and staff, as in the portal. A partner has
+ * none: a product it listed would make it "affected", and so a reader, of an AMBER+STRICT or
+ * RED advisory that was never released to it. */
+static int inventory_keeper(struct req *r)
+{
+	if (user_is_staff(&r->user) || strcmp(r->user.role, "constituent") == 0)
+		return 0;
+	return err_set(&r->err, ERR_PERM,
+	               "an inventory is kept by constituents and staff (you are %s)", r->user.role);
+}
+
 int api_inventory_list(struct req *r)
 {
 	const char *org;
@@ -71,7 +84,7 @@ int api_inventory_add(struct req *r)
 	int rc;
 
 	row.count = 1;
-	if ((rc = api_body(r, allowed, &b)) != 0 ||
+	if ((rc = inventory_keeper(r)) != 0 || (rc = api_body(r, allowed, &b)) != 0 ||
 	    (rc = api_act(r, b, &act, actor, sizeof(actor))) != 0 ||
 	    (rc = api_text(r, b, "org", &org)) != 0 || (rc = api_org_for(r, org, &row.org)) != 0 ||
 	    (rc = api_text_required(r, b, "product", &row.product)) != 0 ||
@@ -105,6 +118,8 @@ int api_inventory_import(struct req *r)
 	int rc;
 
 	api_act(r, NULL, &act, actor, sizeof(actor));
+	if ((rc = inventory_keeper(r)) != 0)
+		return rc;
 	if (r->body.len == 0)
 		return err_set(
 		    &r->err, ERR_INPUT,
@@ -185,6 +200,21 @@ out:
 
 /* ---- follow-up ---- */
 
+/* 0 when the asker may read the advisory of the path (staff: any); else ERR_NOTFOUND, as the
+ * portal answers: follow-up on what one may not read does not exist for one. */
+static int followup_readable(struct req *r)
+{
+	struct advisory_version v;
+	int rc;
+
+	if (user_is_staff(&r->user))
+		return 0;
+	if ((rc = access_load(r, r->params[0], NULL, &v)) != 0)
+		return rc;
+	advisory_version_free(&v);
+	return 0;
+}
+
 /* Only the rows of the user's organisation, in the requests that address it. */
 static json_t *followup_own(json_t *reqs, const char *org)
 {
@@ -225,6 +255,8 @@ int api_followup_status(struct req *r)
 		return rc;
 	if (!user_is_staff(&r->user) && r->user.org[0] == '\0')
 		return err_set(&r->err, ERR_NOTFOUND, "not found");
+	if ((rc = followup_readable(r)) != 0)
+		return rc;
 	if ((rc = followup_status(r->db, r->params[0], request, asof, &out, &r->err)) != 0)
 		return rc;
 	if (user_is_staff(&r->user))
@@ -325,7 +357,7 @@ int api_followup_respond(struct req *r)
 		             " kept-on");
 		goto out;
 	}
-	if ((rc = api_begin(r)) != 0)
+	if ((rc = followup_readable(r)) != 0 || (rc = api_begin(r)) != 0)
 		goto out;
 	rc = followup_respond(r->db, &act, &in, &answer, &r->err);
 	if (rc == 0)

@@ -229,8 +229,7 @@ int page_security_txt(struct req *r)
 /* A local path to go to after login, or "/portal". */
 static const char *next_path(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strpbrk(next, "\r\n") != NULL)
+	if (!resp_local_path(next))
 		return "/portal";
 	return next;
 }
