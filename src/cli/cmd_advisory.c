@@ -1,4 +1,5 @@
 /* cmd_advisory.c: `baken advisory ...` and `baken vuln ...` */
+#include "cli/cli_show.h"
 #include "cli/commands.h"
 #include "cli/cmd_csaf.h" /* issue 5: --format csaf */
 #include "core/buf.h"
@@ -315,19 +316,11 @@ const struct opt_spec cmd_vuln_show_opts[] = {{NULL, 0, NULL, NULL}};
 
 int cmd_vuln_show(struct cli_ctx *c)
 {
-	const char *cve;
-	json_t *o = NULL;
-	int rc;
+	json_t *o;
+	int rc = cli_show_fetch(c, "CVE-ID", vuln_show, &o);
 
-	if ((rc = cli_operand(c, 0, "CVE-ID", &cve)) != 0 || (rc = cli_open(c)) != 0)
+	if (rc != 0 || o == NULL) /* an error, or printed as JSON */
 		return rc;
-	rc = cli_finish(c, vuln_show(c->db, cve, &o, &c->err));
-	if (rc != 0)
-		return rc;
-	if (c->json) {
-		cli_print_json(o);
-		return 0;
-	}
 	cli_print_object(c, json_incref(o),
 	                 (const char *const[]){"cve", "title", "exploit_status",
 	                                       "mitigation_status", "reported_to_vendor",

@@ -1,5 +1,6 @@
 /* cmd_incident.c: `baken incident ...`: incidents, scale levels, the logbook and the vendor's
  * patch timeline. */
+#include "cli/cli_show.h"
 #include "cli/commands.h"
 #include "core/timeutil.h"
 #include "db/db.h"
@@ -178,20 +179,12 @@ const struct opt_spec cmd_incident_show_opts[] = {{NULL, 0, NULL, NULL}};
 
 int cmd_incident_show(struct cli_ctx *c)
 {
-	const char *id;
-	json_t *o = NULL, *x;
+	json_t *o, *x;
 	size_t i;
-	int rc;
+	int rc = cli_show_fetch(c, "ID", incident_show, &o);
 
-	if ((rc = cli_operand(c, 0, "ID", &id)) != 0 || (rc = cli_open(c)) != 0)
+	if (rc != 0 || o == NULL) /* an error, or printed as JSON */
 		return rc;
-	rc = cli_finish(c, incident_show(c->db, id, &o, &c->err));
-	if (rc != 0)
-		return rc;
-	if (c->json) {
-		cli_print_json(o);
-		return 0;
-	}
 	cli_print_object(c, json_incref(o),
 	                 (const char *const[]){"id", "title", "level", "public", "advisories",
 	                                       "created_at", NULL});

@@ -1,4 +1,5 @@
 /* cmd_org.c: `baken org ...` */
+#include "cli/cli_show.h"
 #include "cli/commands.h"
 #include "model/org.h"
 
@@ -127,19 +128,11 @@ const struct opt_spec cmd_org_show_opts[] = {{NULL, 0, NULL, NULL}};
 
 int cmd_org_show(struct cli_ctx *c)
 {
-	const char *id;
-	json_t *o = NULL;
-	int rc;
+	json_t *o;
+	int rc = cli_show_fetch(c, "ID", org_show, &o);
 
-	if ((rc = cli_operand(c, 0, "ID", &id)) != 0 || (rc = cli_open(c)) != 0)
+	if (rc != 0 || o == NULL) /* an error, or printed as JSON */
 		return rc;
-	rc = cli_finish(c, org_show(c->db, id, &o, &c->err));
-	if (rc != 0)
-		return rc;
-	if (c->json) {
-		cli_print_json(o);
-		return 0;
-	}
 	cli_print_object(c, json_incref(o),
 	                 (const char *const[]){"org", "name", "kind", "parent", "sector", NULL});
 	printf("\nContacts\n");

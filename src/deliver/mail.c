@@ -433,6 +433,15 @@ static int add_date(struct buf *out, int64_t t, struct err *e)
 	return 0;
 }
 
+/* p past the line ending it points at: CRLF, LF or a lone CR (each ends a line), or p itself at
+ * the end of the text. Every reading of the body splits its lines alike. */
+static const char *past_eol(const char *p)
+{
+	if (*p == '\r' && p[1] == '\n')
+		return p + 2;
+	return *p ? p + 1 : p;
+}
+
 /* Line lengths of the body, with LF, CRLF and a lone CR each ending a line. */
 static size_t body_max_line(const char *b)
 {
@@ -442,11 +451,7 @@ static size_t body_max_line(const char *b)
 		size_t n = strcspn(p, "\r\n");
 		if (n > max)
 			max = n;
-		p += n;
-		if (*p == '\r' && p[1] == '\n')
-			p += 2;
-		else if (*p)
-			p++;
+		p = past_eol(p + n);
 	}
 	return max;
 }
@@ -485,13 +490,18 @@ static int add_body_plain(struct buf *out, const char *b)
 		rc = buf_add(out, p, n);
 		if (rc == 0)
 			rc = buf_add(out, "\r\n", 2);
-		p += n;
-		if (*p == '\r' && p[1] == '\n')
-			p += 2;
-		else if (*p)
-			p++;
+		p = past_eol(p + n);
 	}
 	return rc;
+}
+
+/* c as a quoted-printable escape ("=XX") in unit; returns its length, 3. */
+static size_t qp_escape(char unit[3], unsigned char c)
+{
+	unit[0] = '=';
+	unit[1] = HEX[c >> 4];
+	unit[2] = HEX[c & 15];
+	return 3;
 }
 
 /* Quoted-printable (RFC 2045 6.7): lines of at most 76 characters with soft breaks, white
@@ -518,10 +528,7 @@ static int add_body_qp(struct buf *out, const char *b)
 				unit[0] = (char)c;
 				u = 1;
 			} else {
-				unit[0] = '=';
-				unit[1] = HEX[c >> 4];
-				unit[2] = HEX[c & 15];
-				u = 3;
+				u = qp_escape(unit, c);
 			}
 			/* 76 characters with the soft break's '=', unless this is the last unit */
 			if (col + u > (last ? 76 : 75)) {
@@ -529,10 +536,7 @@ static int add_body_qp(struct buf *out, const char *b)
 				col = 0;
 				if (rc == 0 && u == 1 && (c == '.' || c == 'F')) {
 					/* the unit now starts a line: encode it */
-					unit[0] = '=';
-					unit[1] = HEX[c >> 4];
-					unit[2] = HEX[c & 15];
-					u = 3;
+					u = qp_escape(unit, c);
 				}
 			}
 			if (rc == 0)
@@ -541,11 +545,7 @@ static int add_body_qp(struct buf *out, const char *b)
 		}
 		if (rc == 0)
 			rc = buf_add(out, "\r\n", 2);
-		p += n;
-		if (*p == '\r' && p[1] == '\n')
-			p += 2;
-		else if (*p)
-			p++;
+		p = past_eol(p + n);
 	}
 	return rc;
 }

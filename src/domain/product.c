@@ -318,18 +318,18 @@ static int cpe_part(const struct ctx *cx, const struct val *part)
 	return 0;
 }
 
-/* cpe:2.3:part:vendor:product:version:update:edition:language:sw_edition:target_sw:
- * target_hw:other */
-static int parse_cpe23(const struct ctx *cx, const char *s, size_t n, struct product_ref *out)
+/* Splits s[0..n) at each ':' into fields: the first max in f[k] (start) and fl[k] (length).
+ * Returns how many fields there are, those past max included. With escapes (CPE 2.3), a '\\'
+ * quotes the next byte, so "\\:" does not split; -1 for a lone '\\' at the end. Both CPE forms
+ * split their fields here. */
+static int split_fields(const char *s, size_t n, int escapes, const char **f, size_t *fl, int max)
 {
-	const char *f[CPE23_FIELDS];
-	size_t fl[CPE23_FIELDS], start = 0;
-	int nf = 0, rc;
-	struct val part, vendor, product, ver, upd, other;
+	size_t start = 0;
+	int nf = 0;
 
 	for (size_t i = 0;; i++) {
 		if (i == n || s[i] == ':') {
-			if (nf < CPE23_FIELDS) {
+			if (nf < max) {
 				f[nf] = s + start;
 				fl[nf] = i - start;
 			}
@@ -337,39 +337,71 @@ static int parse_cpe23(const struct ctx *cx, const char *s, size_t n, struct pro
 			start = i + 1;
 			if (i == n)
 				break;
-		} else if (s[i] == '\\') {
+		} else if (escapes && s[i] == '\\') {
 			if (i + 1 == n)
-				return fail(cx, "a lone '\\' at the end");
+				return -1;
 			i++;
 		}
 	}
-	if (nf >= 2 && !word_is(f[1], fl[1], "2.3"))
-		return fail(cx, "expected \"cpe:2.3:\" (a CPE 2.3 formatted string) or \"cpe:/\" "
-		                "(a CPE 2.2 URI)");
-	if (nf != CPE23_FIELDS)
-		return fail(cx, "expected %d fields, got %d", CPE23_FIELDS, nf);
-	rc = cpe23_value(cx, "part", f[2], fl[2], &part);
+	return nf;
+}
+
+/* Decodes one field of a CPE (raw[0..n)) into v; each form has its own quoting. */
+typedef int (*cpe_decode_fn)(const struct ctx *cx, const char *field, const char *raw, size_t n,
+                             struct val *v);
+
+/* The fields a CPE 2.3 string and a CPE 2.2 URI share, from "part" on and in the same order:
+ * part, vendor, product, version, update, then the rest (checked, not used). f[k], fl[k] and
+ * names[k] are field k of nf; decode is the form's field decoder. One function so that both
+ * forms give the same key and the same messages. */
+static int cpe_fields(const struct ctx *cx, cpe_decode_fn decode, const char *const *names,
+                      const char *const *f, const size_t *fl, int nf, struct product_ref *out)
+{
+	struct val part, vendor, product, ver, upd, other;
+	int rc;
+
+	rc = decode(cx, "part", f[0], fl[0], &part);
 	if (rc == 0)
 		rc = cpe_part(cx, &part);
 	if (rc == 0)
-		rc = cpe23_value(cx, "vendor", f[3], fl[3], &vendor);
+		rc = decode(cx, "vendor", f[1], fl[1], &vendor);
 	if (rc == 0)
 		rc = need_specific(cx, "vendor", &vendor);
 	if (rc == 0)
-		rc = cpe23_value(cx, "product", f[4], fl[4], &product);
+		rc = decode(cx, "product", f[2], fl[2], &product);
 	if (rc == 0)
 		rc = need_specific(cx, "product", &product);
 	if (rc == 0)
-		rc = cpe23_value(cx, "version", f[5], fl[5], &ver);
+		rc = decode(cx, "version", f[3], fl[3], &ver);
 	if (rc == 0)
-		rc = cpe23_value(cx, "update", f[6], fl[6], &upd);
-	for (int k = 7; k < CPE23_FIELDS && rc == 0; k++)
-		rc = cpe23_value(cx, cpe23_field_names[k], f[k], fl[k], &other);
+		rc = decode(cx, "update", f[4], fl[4], &upd);
+	for (int k = 5; k < nf && rc == 0; k++)
+		rc = decode(cx, names[k], f[k], fl[k], &other);
 	if (rc == 0)
 		rc = cpe_version(cx, &ver, &upd, out);
 	if (rc == 0)
 		rc = name_build(cx, vendor.s, vendor.n, product.s, product.n, out);
 	return rc;
+}
+
+/* cpe:2.3:part:vendor:product:version:update:edition:language:sw_edition:target_sw:
+ * target_hw:other */
+static int parse_cpe23(const struct ctx *cx, const char *s, size_t n, struct product_ref *out)
+{
+	const char *f[CPE23_FIELDS];
+	size_t fl[CPE23_FIELDS];
+	int nf;
+
+	if ((nf = split_fields(s, n, 1, f, fl, CPE23_FIELDS)) < 0)
+		return fail(cx, "a lone '\\' at the end");
+	if (nf >= 2 && !word_is(f[1], fl[1], "2.3"))
+		return fail(cx, "expected \"cpe:2.3:\" (a CPE 2.3 formatted string) or \"cpe:/\" "
+		                "(a CPE 2.2 URI)");
+	if (nf != CPE23_FIELDS)
+		return fail(cx, "expected %d fields, got %d", CPE23_FIELDS, nf);
+	/* the fields from "part" on are those of a CPE 2.2 URI, in the same order */
+	return cpe_fields(cx, cpe23_value, cpe23_field_names + 2, f + 2, fl + 2, CPE23_FIELDS - 2,
+	                  out);
 }
 
 /* cpe:/part:vendor:product[:version[:update[:edition[:language]]]]; s is past "cpe:/". */
@@ -379,22 +411,10 @@ static int parse_cpe22(const struct ctx *cx, const char *s, size_t n, struct pro
 	    "part", "vendor", "product", "version", "update", "edition", "language",
 	};
 	const char *f[CPE22_FIELDS];
-	size_t fl[CPE22_FIELDS], start = 0;
-	int nf = 0, rc;
-	struct val part, vendor, product, ver, upd, other;
+	size_t fl[CPE22_FIELDS];
+	int nf;
 
-	for (size_t i = 0;; i++) {
-		if (i == n || s[i] == ':') {
-			if (nf < CPE22_FIELDS) {
-				f[nf] = s + start;
-				fl[nf] = i - start;
-			}
-			nf++;
-			start = i + 1;
-			if (i == n)
-				break;
-		}
-	}
+	nf = split_fields(s, n, 0, f, fl, CPE22_FIELDS);
 	if (nf > CPE22_FIELDS)
 		return fail(cx, "expected at most %d components after \"cpe:/\", got %d",
 		            CPE22_FIELDS, nf);
@@ -405,28 +425,7 @@ static int parse_cpe22(const struct ctx *cx, const char *s, size_t n, struct pro
 		f[k] = s + n;
 		fl[k] = 0;
 	}
-	rc = uri_value(cx, "part", f[0], fl[0], &part);
-	if (rc == 0)
-		rc = cpe_part(cx, &part);
-	if (rc == 0)
-		rc = uri_value(cx, "vendor", f[1], fl[1], &vendor);
-	if (rc == 0)
-		rc = need_specific(cx, "vendor", &vendor);
-	if (rc == 0)
-		rc = uri_value(cx, "product", f[2], fl[2], &product);
-	if (rc == 0)
-		rc = need_specific(cx, "product", &product);
-	if (rc == 0)
-		rc = uri_value(cx, "version", f[3], fl[3], &ver);
-	if (rc == 0)
-		rc = uri_value(cx, "update", f[4], fl[4], &upd);
-	for (int k = 5; k < CPE22_FIELDS && rc == 0; k++)
-		rc = uri_value(cx, names[k], f[k], fl[k], &other);
-	if (rc == 0)
-		rc = cpe_version(cx, &ver, &upd, out);
-	if (rc == 0)
-		rc = name_build(cx, vendor.s, vendor.n, product.s, product.n, out);
-	return rc;
+	return cpe_fields(cx, uri_value, names, f, fl, CPE22_FIELDS, out);
 }
 
 /* Percent-decodes raw[0..n) and appends it to v (whose s has room for the whole input). */

@@ -10,6 +10,7 @@
 #include "domain/range.h"
 #include "domain/version.h"
 #include "model/config.h"
+#include "model/field.h"
 #include "model/org.h"
 #include "model/vuln.h"
 
@@ -159,13 +160,6 @@ bad:
 	return err_set(e, ERR_INPUT, "bad reference \"%s\": expected an http(s) URL", u);
 }
 
-static int text_check(const char *what, const char *s, size_t max, struct err *e)
-{
-	if (s && strlen(s) > max)
-		return err_set(e, ERR_INPUT, "%s is too long (over %zu bytes)", what, max);
-	return 0;
-}
-
 /* Applies what was given to v (a new draft or a copy of the latest version). */
 static int advisory_apply(struct db *db, struct advisory_version *v,
                           const struct advisory_input *in, struct err *e)
@@ -187,11 +181,11 @@ static int advisory_apply(struct db *db, struct advisory_version *v,
 			return ERR_INPUT;
 		set_str(&v->tlp, t);
 	}
-	if ((rc = text_check("--summary", in->summary, TEXT_MAX, e)) != 0 ||
-	    (rc = text_check("--description", in->description, TEXT_MAX, e)) != 0 ||
-	    (rc = text_check("--solution", in->solution, TEXT_MAX, e)) != 0 ||
-	    (rc = text_check("--platform", in->platform, TITLE_MAX, e)) != 0 ||
-	    (rc = text_check("--change", in->change, TEXT_MAX, e)) != 0)
+	if ((rc = field_text_check("--summary", in->summary, TEXT_MAX, e)) != 0 ||
+	    (rc = field_text_check("--description", in->description, TEXT_MAX, e)) != 0 ||
+	    (rc = field_text_check("--solution", in->solution, TEXT_MAX, e)) != 0 ||
+	    (rc = field_text_check("--platform", in->platform, TITLE_MAX, e)) != 0 ||
+	    (rc = field_text_check("--change", in->change, TEXT_MAX, e)) != 0)
 		return rc;
 	if (in->platform)
 		set_str(&v->platform, in->platform);
@@ -450,15 +444,6 @@ static char *col_dup(struct db_stmt *st, int i)
 	return db_col_is_null(st, i) ? NULL : xstrdup(db_col_text(st, i));
 }
 
-static int64_t col_time(struct db_stmt *st, int i)
-{
-	int64_t t = 0;
-
-	if (!db_col_is_null(st, i))
-		time_parse(db_col_text(st, i), &t, NULL);
-	return t;
-}
-
 /* Reads the lists of version (id, num) into v. */
 static int advisory_load_lists(struct db *db, struct advisory_version *v, struct err *e)
 {
@@ -558,9 +543,9 @@ int advisory_load(struct db *db, const char *id, const char *label, int draft,
 		v->solution = col_dup(st, 10);
 		v->changelog = col_dup(st, 11);
 		v->material = (int)db_col_int(st, 12);
-		v->created_at = col_time(st, 13);
+		v->created_at = field_col_time(st, 13);
 		v->published = !db_col_is_null(st, 14);
-		v->published_at = col_time(st, 14);
+		v->published_at = field_col_time(st, 14);
 	}
 	db_done(st);
 	if (rc < 0)

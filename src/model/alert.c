@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "model/advisory.h"
 #include "model/config.h"
+#include "model/org.h"
 
 #include <sodium.h>
 #include <stdint.h>
@@ -491,8 +492,6 @@ static int contacts_of(struct alert_contacts *c, const char *org,
 	*n = 0;
 	snprintf(cur, sizeof(cur), "%s", org);
 	while (cur[0] && depth++ < 16) {
-		struct db_stmt *st;
-
 		if (c->all) {
 			size_t lo = 0, hi = c->n;
 			while (lo < hi) {
@@ -513,15 +512,7 @@ static int contacts_of(struct alert_contacts *c, const char *org,
 		}
 		if (*n)
 			return 0;
-		rc = db_prepare(c->db, "SELECT parent_id FROM orgs WHERE id = ?1", &st, e);
-		if (rc != 0)
-			return rc;
-		db_bind_text(st, 1, cur);
-		rc = db_step(st, e);
-		snprintf(cur, sizeof(cur), "%s",
-		         rc == DB_ROW && !db_col_is_null(st, 0) ? db_col_text(st, 0) : "");
-		db_done(st);
-		if (rc < 0)
+		if ((rc = org_parent_step(c->db, cur, sizeof(cur), e)) != 0)
 			return rc;
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include "model/advisory.h"
 #include "model/alert.h"
 #include "model/config.h"
+#include "model/field.h"
 #include "model/followup.h"
 #include "model/org.h"
 
@@ -204,20 +205,6 @@ void deadline_judge(const struct deadline_facts *f, int64_t asof, struct deadlin
 
 /* ---- sync ---- */
 
-static void tfmt(int64_t t, char out[32])
-{
-	time_format(t, out, 32);
-}
-
-static int64_t col_time(struct db_stmt *st, int i)
-{
-	int64_t t = 0;
-
-	if (!db_col_is_null(st, i))
-		time_parse(db_col_text(st, i), &t, NULL);
-	return t;
-}
-
 /* The first published high/high version of advisory: *num (-1 when none) and when. */
 static int first_high(struct db *db, const char *advisory, int *num, int64_t *at, struct err *e)
 {
@@ -235,7 +222,7 @@ static int first_high(struct db *db, const char *advisory, int *num, int64_t *at
 	rc = db_step(st, e);
 	if (rc == DB_ROW) {
 		*num = (int)db_col_int(st, 0);
-		*at = col_time(st, 1);
+		*at = field_col_time(st, 1);
 	}
 	db_done(st);
 	return rc < 0 ? rc : 0;
@@ -267,7 +254,7 @@ static int inventory_scan(struct db *db, const char *advisory, const struct advi
 			const char *org = db_col_text(st, 0), *version = db_col_text(st, 1);
 			size_t klen;
 			const unsigned char *key = db_col_blob(st, 2, &klen);
-			int64_t t = col_time(st, 4);
+			int64_t t = field_col_time(st, 4);
 			json_t *o = json_object_get(byorg, org);
 			int isfixed = 0;
 
@@ -308,9 +295,9 @@ static int clock_start(struct db *db, const char *advisory, int num, const char 
 	int rc;
 
 	deadline_rule_format(r, rule, sizeof(rule));
-	tfmt(started, s);
-	tfmt(due, d);
-	tfmt(now, c);
+	field_time_text(started, s);
+	field_time_text(due, d);
+	field_time_text(now, c);
 	rc = db_prepare(db,
 	                "INSERT INTO deadlines (advisory_id, org_id, num, kind, rule, started_at,"
 	                " due_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -418,7 +405,7 @@ static int sync_one(struct db *db, const char *advisory, int64_t now, struct err
 	db_bind_text(st, 1, advisory);
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(open, json_pack("{s:s, s:I}", "org", db_col_text(st, 0), "s",
-		                                      (json_int_t)col_time(st, 1)));
+		                                      (json_int_t)field_col_time(st, 1)));
 	db_done(st);
 	if (rc < 0)
 		goto out;
@@ -450,7 +437,7 @@ static int sync_one(struct db *db, const char *advisory, int64_t now, struct err
 		fixed = json_integer_value(json_object_get(seen, "latest"));
 		if (fixed < s)
 			fixed = s;
-		tfmt(fixed, f);
+		field_time_text(fixed, f);
 		if ((rc = db_prepare(db,
 		                     "UPDATE deadlines SET fixed_at = ?3 WHERE advisory_id = ?1"
 		                     " AND org_id = ?2",
@@ -540,7 +527,7 @@ int deadline_list(struct db *db, const struct deadline_filter *f, int64_t asof, 
 		return rc;
 	if ((rc = deadline_sync(db, f->advisory, e)) != 0)
 		return rc;
-	tfmt(asof, when);
+	field_time_text(asof, when);
 	rc =
 	    db_prepare(db,
 	               "SELECT d.advisory_id, d.org_id, o.name, o.kind, o.parent_id, d.num, d.rule,"
@@ -563,9 +550,9 @@ int deadline_list(struct db *db, const struct deadline_filter *f, int64_t asof, 
 		json_t *row;
 
 		deadline_rule_parse(db_col_text(st, 6), &r, NULL);
-		facts.started = col_time(st, 7);
-		facts.due = col_time(st, 8);
-		facts.fixed = col_time(st, 9);
+		facts.started = field_col_time(st, 7);
+		facts.due = field_col_time(st, 8);
+		facts.fixed = field_col_time(st, 9);
 		facts.mitigated = r.mitigated;
 		rc = followup_current(db, db_col_text(st, 0), db_col_text(st, 1), asof,
 		                      &facts.status, &facts.remedied, &facts.review, e);
@@ -574,7 +561,7 @@ int deadline_list(struct db *db, const struct deadline_filter *f, int64_t asof, 
 		deadline_judge(&facts, asof, &v);
 		advisory_version_label((int)db_col_int(st, 5), label, sizeof(label));
 		if (v.remedied)
-			tfmt(v.remedied, rem);
+			field_time_text(v.remedied, rem);
 		row = json_pack(
 		    "{s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s?, s:s?,"
 		    " s:s?}",
@@ -654,9 +641,9 @@ static int pending_followup(void *ctx, long request, const char *advisory, int n
 		from = created + DAY;
 	if (!reminder_due(c, from, c->act->at))
 		return 0;
-	tfmt(c->act->at, day);
+	field_time_text(c->act->at, day);
 	day[10] = '\0';
-	tfmt(deadline, d);
+	field_time_text(deadline, d);
 	snprintf(ref, sizeof(ref), "request-%ld:%s", request, day);
 	buf_init(&subject, 1024);
 	buf_init(&body, 4096);
@@ -670,6 +657,23 @@ static int pending_followup(void *ctx, long request, const char *advisory, int n
 	buf_free(&subject);
 	buf_free(&body);
 	return rc;
+}
+
+/* Adds the overdue row (its org, due and days_over) to the digest for advisory adv, version
+ * num, that goes to the organisation to; digests maps "adv\tto\tnum" to its list. Serves
+ * the parents' digests and the coordinator's alike. */
+static void digest_add(json_t *digests, const char *adv, const char *to, int num, const json_t *row)
+{
+	char k[256];
+	json_t *l;
+
+	snprintf(k, sizeof(k), "%s\t%s\t%d", adv, to, num);
+	if ((l = json_object_get(digests, k)) == NULL)
+		json_object_set_new(digests, k, l = json_array());
+	json_array_append_new(
+	    l, json_pack("{s:s, s:s, s:I}", "org", json_string_value(json_object_get(row, "org")),
+	                 "due", json_string_value(json_object_get(row, "due")), "days_over",
+	                 json_integer_value(json_object_get(row, "days_over"))));
 }
 
 int deadline_remind(struct db *db, const struct act *act, json_t **out, struct err *e)
@@ -691,7 +695,7 @@ int deadline_remind(struct db *db, const struct act *act, json_t **out, struct e
 		c.every = 1;
 	c.out = json_array();
 	coordinator = config_get(db, "deadline.coordinator", NULL);
-	tfmt(act->at, day);
+	field_time_text(act->at, day);
 	day[10] = '\0';
 	if ((rc = deadline_list(db, &f, act->at, &rows, e)) != 0)
 		goto out;
@@ -744,28 +748,10 @@ int deadline_remind(struct db *db, const struct act *act, json_t **out, struct e
 			continue;
 		/* escalations: one digest per advisory and day to each parent and the coordinator
 		 */
-		{
-			char k[256];
-			json_t *l;
-			if (parent) {
-				snprintf(k, sizeof(k), "%s\t%s\t%d", adv, parent, num);
-				if ((l = json_object_get(parents, k)) == NULL)
-					json_object_set_new(parents, k, l = json_array());
-				json_array_append_new(
-				    l, json_pack(
-				           "{s:s, s:s, s:I}", "org", org, "due", due, "days_over",
-				           json_integer_value(json_object_get(row, "days_over"))));
-			}
-			if (coordinator && coordinator[0]) {
-				snprintf(k, sizeof(k), "%s\t%s\t%d", adv, coordinator, num);
-				if ((l = json_object_get(overdue, k)) == NULL)
-					json_object_set_new(overdue, k, l = json_array());
-				json_array_append_new(
-				    l, json_pack(
-				           "{s:s, s:s, s:I}", "org", org, "due", due, "days_over",
-				           json_integer_value(json_object_get(row, "days_over"))));
-			}
-		}
+		if (parent)
+			digest_add(parents, adv, parent, num, row);
+		if (coordinator && coordinator[0])
+			digest_add(overdue, adv, coordinator, num, row);
 	}
 	reminders = (long)json_array_size(c.out);
 	for (int pass = 0; pass < 2; pass++) {

@@ -199,15 +199,98 @@ static const struct demo_step citrix_steps[] = {
     {DEMO_PUBLISH, "2020-01-25T08:00:00Z", NULL, NULL, NULL, {NULL}},
 };
 
-static int demo_case(struct db *db, const char *actor, const struct demo_step *steps, size_t n,
-                     struct advisory_input *base, struct err *e)
+static const char *pulse_cves[] = {"CVE-2019-11510"}, *citrix_cves[] = {"CVE-2019-19781"};
+static const char *pulse_affects[] = {PULSE_RANGE};
+static const char *citrix_affects[] = {"citrix:adc:" CITRIX_RANGE, "citrix:gateway:" CITRIX_RANGE};
+static const char *pulse_refs[] = {
+    "https://kb.pulsesecure.net/articles/Pulse_Security_Advisories/SA44101"};
+static const char *citrix_refs[] = {"https://support.citrix.com/article/CTX267027",
+                                    "https://support.citrix.com/article/CTX267679"};
+
+/* A seed case: the advisory as first written and the steps of its history. */
+struct demo_seed {
+	const char *name; /* in an error: "demo, <name>: ..." */
+	const char *title, *platform, *summary, *description;
+	const char *disclosed, *reported_to_vendor;
+	const char **cves, **affects, **refs;
+	size_t ncves, naffects, nrefs;
+	const struct demo_step *steps;
+	size_t nsteps;
+};
+
+#define DEMO_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Loaded in this order: Pulse Connect Secure first, then Citrix. */
+static const struct demo_seed demo_seeds[] = {
+    {
+        .name = "Pulse Connect Secure",
+        .title = "Kwetsbaarheden verholpen in Pulse Connect Secure",
+        .platform = "Pulse Connect Secure",
+        .summary = "Pulse Secure heeft kwetsbaarheden verholpen in Pulse Connect Secure. Een "
+                   "ongeauthenticeerde kwaadwillende op afstand kan de kwetsbaarheid "
+                   "CVE-2019-11510 misbruiken om willekeurige bestanden te lezen, waaronder "
+                   "inloggegevens van gebruikers.",
+        .description = "De kwetsbaarheid bevindt zich in de webinterface van de VPN-server. "
+                       "Met een speciaal gemaakt verzoek kan een kwaadwillende zonder "
+                       "authenticatie bestanden van het systeem lezen.",
+        .disclosed = "2019-04-24",
+        .reported_to_vendor = "2019-03-22",
+        .cves = pulse_cves,
+        .ncves = DEMO_COUNT(pulse_cves),
+        .affects = pulse_affects,
+        .naffects = DEMO_COUNT(pulse_affects),
+        .refs = pulse_refs,
+        .nrefs = DEMO_COUNT(pulse_refs),
+        .steps = pulse_steps,
+        .nsteps = DEMO_COUNT(pulse_steps),
+    },
+    {
+        .name = "Citrix",
+        .title = "Kwetsbaarheid in Citrix ADC en Citrix Gateway",
+        .platform = "Citrix ADC (NetScaler), Citrix Gateway",
+        .summary = "Er is een kwetsbaarheid ontdekt in Citrix ADC en Citrix Gateway "
+                   "(voorheen NetScaler). Een ongeauthenticeerde kwaadwillende op afstand kan "
+                   "de kwetsbaarheid misbruiken om willekeurige code uit te voeren.",
+        .description = "De kwetsbaarheid CVE-2019-19781 is een path traversal in de "
+                       "webinterface. Citrix maakte haar op 17 december 2019 bekend, zonder "
+                       "update; er zijn tijdelijke mitigerende maatregelen.",
+        .disclosed = "2019-12-17",
+        .reported_to_vendor = "2019-12-06",
+        .cves = citrix_cves,
+        .ncves = DEMO_COUNT(citrix_cves),
+        .affects = citrix_affects,
+        .naffects = DEMO_COUNT(citrix_affects),
+        .refs = citrix_refs,
+        .nrefs = DEMO_COUNT(citrix_refs),
+        .steps = citrix_steps,
+        .nsteps = DEMO_COUNT(citrix_steps),
+    },
+};
+
+/* Replays one seed case through the model: the advisory, its updates and publications. */
+static int demo_case(struct db *db, const char *actor, const struct demo_seed *seed, struct err *e)
 {
+	struct advisory_input base;
 	char id[64] = "";
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const struct demo_step *s = &steps[i];
-		struct advisory_input in = *base;
+	memset(&base, 0, sizeof(base));
+	base.title = seed->title;
+	base.platform = seed->platform;
+	base.summary = seed->summary;
+	base.description = seed->description;
+	base.disclosed = seed->disclosed;
+	base.reported_to_vendor = seed->reported_to_vendor;
+	base.cves = seed->cves;
+	base.ncves = seed->ncves;
+	base.affects = seed->affects;
+	base.naffects = seed->naffects;
+	base.refs = seed->refs;
+	base.nrefs = seed->nrefs;
+	matrix_init(&base.matrix);
+	for (size_t i = 0; rc == 0 && i < seed->nsteps; i++) {
+		const struct demo_step *s = &seed->steps[i];
+		struct advisory_input in = base;
 		struct act act = {actor, 0};
 		int num, material;
 		size_t nfixed = 0;
@@ -244,15 +327,6 @@ static int demo_case(struct db *db, const char *actor, const struct demo_step *s
 int demo_load(struct db *db, const char *actor, struct err *e)
 {
 	struct act setup = {actor, 0};
-	struct advisory_input pulse, citrix;
-	static const char *pulse_cves[] = {"CVE-2019-11510"}, *citrix_cves[] = {"CVE-2019-19781"};
-	static const char *pulse_affects[] = {PULSE_RANGE};
-	static const char *citrix_affects[] = {"citrix:adc:" CITRIX_RANGE,
-	                                       "citrix:gateway:" CITRIX_RANGE};
-	static const char *pulse_refs[] = {
-	    "https://kb.pulsesecure.net/articles/Pulse_Security_Advisories/SA44101"};
-	static const char *citrix_refs[] = {"https://support.citrix.com/article/CTX267027",
-	                                    "https://support.citrix.com/article/CTX267679"};
 	int rc;
 
 	if ((rc = time_parse("2019-04-01T09:00:00Z", &setup.at, e)) != 0 ||
@@ -260,65 +334,23 @@ int demo_load(struct db *db, const char *actor, struct err *e)
 	    (rc = config_set(db, &setup, "prefix", "NCSC", e)) != 0 ||
 	    (rc = config_set(db, &setup, "site.name", "Baken demo CSIRT", e)) != 0)
 		return rc;
-	for (size_t i = 0; i < sizeof(demo_orgs) / sizeof(demo_orgs[0]); i++)
+	for (size_t i = 0; i < DEMO_COUNT(demo_orgs); i++)
 		if ((rc = org_add(db, &setup, &demo_orgs[i], e)) != 0)
 			return rc;
-	for (size_t i = 0; i < sizeof(demo_contacts) / sizeof(demo_contacts[0]); i++)
+	for (size_t i = 0; i < DEMO_COUNT(demo_contacts); i++)
 		if ((rc = org_contact_set(db, &setup, &demo_contacts[i], e)) != 0)
 			return rc;
-	for (size_t i = 0; i < sizeof(demo_netblocks) / sizeof(demo_netblocks[0]); i++)
+	for (size_t i = 0; i < DEMO_COUNT(demo_netblocks); i++)
 		if ((rc = org_netblock_add(db, &setup, demo_netblocks[i].org,
 		                           demo_netblocks[i].cidr, e)) != 0)
 			return rc;
-	for (size_t i = 0; i < sizeof(demo_inventory) / sizeof(demo_inventory[0]); i++)
+	for (size_t i = 0; i < DEMO_COUNT(demo_inventory); i++)
 		if ((rc = inventory_put(db, &setup, &demo_inventory[i], 1, e)) != 0)
 			return rc;
 
-	memset(&pulse, 0, sizeof(pulse));
-	pulse.title = "Kwetsbaarheden verholpen in Pulse Connect Secure";
-	pulse.platform = "Pulse Connect Secure";
-	pulse.summary = "Pulse Secure heeft kwetsbaarheden verholpen in Pulse Connect Secure. Een "
-	                "ongeauthenticeerde kwaadwillende op afstand kan de kwetsbaarheid "
-	                "CVE-2019-11510 misbruiken om willekeurige bestanden te lezen, waaronder "
-	                "inloggegevens van gebruikers.";
-	pulse.description = "De kwetsbaarheid bevindt zich in de webinterface van de VPN-server. "
-	                    "Met een speciaal gemaakt verzoek kan een kwaadwillende zonder "
-	                    "authenticatie bestanden van het systeem lezen.";
-	pulse.disclosed = "2019-04-24";
-	pulse.reported_to_vendor = "2019-03-22";
-	pulse.cves = pulse_cves;
-	pulse.ncves = 1;
-	pulse.affects = pulse_affects;
-	pulse.naffects = 1;
-	pulse.refs = pulse_refs;
-	pulse.nrefs = 1;
-	matrix_init(&pulse.matrix);
-	if ((rc = demo_case(db, actor, pulse_steps, sizeof(pulse_steps) / sizeof(pulse_steps[0]),
-	                    &pulse, e)) != 0)
-		return err_wrap(e, "demo, Pulse Connect Secure: ");
-
-	memset(&citrix, 0, sizeof(citrix));
-	citrix.title = "Kwetsbaarheid in Citrix ADC en Citrix Gateway";
-	citrix.platform = "Citrix ADC (NetScaler), Citrix Gateway";
-	citrix.summary =
-	    "Er is een kwetsbaarheid ontdekt in Citrix ADC en Citrix Gateway "
-	    "(voorheen NetScaler). Een ongeauthenticeerde kwaadwillende op afstand kan "
-	    "de kwetsbaarheid misbruiken om willekeurige code uit te voeren.";
-	citrix.description = "De kwetsbaarheid CVE-2019-19781 is een path traversal in de "
-	                     "webinterface. Citrix maakte haar op 17 december 2019 bekend, zonder "
-	                     "update; er zijn tijdelijke mitigerende maatregelen.";
-	citrix.disclosed = "2019-12-17";
-	citrix.reported_to_vendor = "2019-12-06";
-	citrix.cves = citrix_cves;
-	citrix.ncves = 1;
-	citrix.affects = citrix_affects;
-	citrix.naffects = 2;
-	citrix.refs = citrix_refs;
-	citrix.nrefs = 2;
-	matrix_init(&citrix.matrix);
-	if ((rc = demo_case(db, actor, citrix_steps, sizeof(citrix_steps) / sizeof(citrix_steps[0]),
-	                    &citrix, e)) != 0)
-		return err_wrap(e, "demo, Citrix: ");
+	for (size_t i = 0; i < DEMO_COUNT(demo_seeds); i++)
+		if ((rc = demo_case(db, actor, &demo_seeds[i], e)) != 0)
+			return err_wrap(e, "demo, %s: ", demo_seeds[i].name);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "model/advisory.h"
 #include "model/alert.h"
 #include "model/config.h"
+#include "model/field.h"
 #include "model/org.h"
 
 #include <ctype.h>
@@ -38,33 +39,19 @@ const char *followup_status_parse(const char *s)
 
 /* ---- small helpers ---- */
 
-static void tfmt(int64_t t, char out[32])
+/* ERR_NOTFOUND ("unknown advisory ...") unless advisory exists: every follow-up command names
+ * one and says so in the same words. */
+static int require_advisory(struct db *db, const char *advisory, struct err *e)
 {
-	time_format(t, out, 32);
-}
+	int64_t n = 0;
+	int rc;
 
-static int64_t col_time(struct db_stmt *st, int i)
-{
-	int64_t t = 0;
-
-	if (!db_col_is_null(st, i))
-		time_parse(db_col_text(st, i), &t, NULL);
-	return t;
-}
-
-/* 1 when s holds something other than white space. */
-static int has_text(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 1;
-	return 0;
-}
-
-static int text_check(const char *what, const char *s, size_t max, struct err *e)
-{
-	if (s && strlen(s) > max)
-		return err_set(e, ERR_INPUT, "%s is too long (over %zu bytes)", what, max);
+	if ((rc = db_query_int(db, "SELECT count(*) FROM advisories WHERE id = ?1", advisory, &n,
+	                       e)) != 0)
+		return rc;
+	if (n == 0)
+		return err_set(e, ERR_NOTFOUND, "unknown advisory %s (`baken advisory list`)",
+		               advisory);
 	return 0;
 }
 
@@ -75,16 +62,11 @@ static int published_version(struct db *db, const char *advisory, int64_t at, in
 {
 	struct db_stmt *st;
 	char when[32];
-	int64_t n = 0;
 	int rc;
 
-	if ((rc = db_query_int(db, "SELECT count(*) FROM advisories WHERE id = ?1", advisory, &n,
-	                       e)) != 0)
+	if ((rc = require_advisory(db, advisory, e)) != 0)
 		return rc;
-	if (n == 0)
-		return err_set(e, ERR_NOTFOUND, "unknown advisory %s (`baken advisory list`)",
-		               advisory);
-	tfmt(at, when);
+	field_time_text(at, when);
 	rc = db_prepare(db,
 	                "SELECT num, title FROM advisory_versions WHERE advisory_id = ?1"
 	                " AND published_at IS NOT NULL AND published_at <= ?2"
@@ -117,7 +99,7 @@ static int is_coordinator(struct db *db, const char *actor, int *set)
 	char *list = config_get(db, "followup.coordinators", NULL);
 	int found = 0;
 
-	*set = list != NULL && has_text(list);
+	*set = list != NULL && field_has_text(list);
 	for (char *p = list; p && *p;) {
 		size_t n;
 		while (*p == ',' || isspace((unsigned char)*p))
@@ -221,10 +203,10 @@ int followup_request(struct db *db, const struct act *act, const struct followup
 		               "--to is required: kinds, organisations or \"affected\"");
 	if (in->nto > TO_MAX)
 		return err_set(e, ERR_INPUT, "--to: at most %d values", TO_MAX);
-	if (!has_text(question) || strlen(question) > QUESTION_MAX)
+	if (!field_has_text(question) || strlen(question) > QUESTION_MAX)
 		return err_set(e, ERR_INPUT, "--question: expected 1-%d characters", QUESTION_MAX);
-	tfmt(act->at, when);
-	tfmt(in->deadline, deadline);
+	field_time_text(act->at, when);
+	field_time_text(in->deadline, deadline);
 	if (in->deadline <= act->at)
 		return err_set(e, ERR_INPUT, "--deadline %s is not after the request (%s)",
 		               deadline, when);
@@ -244,7 +226,7 @@ int followup_request(struct db *db, const struct act *act, const struct followup
 		json_array_append_new(spec, json_string(in->to[i]));
 	spec_text = json_dumps(spec, JSON_COMPACT);
 	if (in->closes)
-		tfmt(in->closes, closes);
+		field_time_text(in->closes, closes);
 	rc = db_prepare(db,
 	                "INSERT INTO followup_requests (advisory_id, num, question, deadline,"
 	                " closes_at, to_spec, requested_by, created_at)"
@@ -375,9 +357,9 @@ static int req_load(struct db *db, long id, struct req_info *r, struct err *e)
 		r->id = (long)db_col_int(st, 0);
 		snprintf(r->advisory, sizeof(r->advisory), "%s", db_col_text(st, 1));
 		r->num = (int)db_col_int(st, 2);
-		r->created = col_time(st, 3);
-		r->deadline = col_time(st, 4);
-		r->closes = col_time(st, 5);
+		r->created = field_col_time(st, 3);
+		r->deadline = field_col_time(st, 4);
+		r->closes = field_col_time(st, 5);
 		snprintf(r->requested_by, sizeof(r->requested_by), "%s", db_col_text(st, 6));
 	}
 	db_done(st);
@@ -400,12 +382,8 @@ static int req_find(struct db *db, const char *advisory, const char *org, long r
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = db_query_int(db, "SELECT count(*) FROM advisories WHERE id = ?1", advisory, &n,
-	                       e)) != 0)
+	if ((rc = require_advisory(db, advisory, e)) != 0)
 		return rc;
-	if (n == 0)
-		return err_set(e, ERR_NOTFOUND, "unknown advisory %s (`baken advisory list`)",
-		               advisory);
 	if ((rc = org_require(db, org, e)) != 0)
 		return rc;
 	if (request) {
@@ -435,7 +413,7 @@ static int req_find(struct db *db, const char *advisory, const char *org, long r
 			    org, request, advisory);
 		return 0;
 	}
-	tfmt(at, when);
+	field_time_text(at, when);
 	rc = db_prepare(db,
 	                "SELECT r.id FROM followup_requests r JOIN followup_addressees a"
 	                " ON a.request_id = r.id AND a.org_id = ?2 WHERE r.advisory_id = ?1"
@@ -469,6 +447,28 @@ static int req_find(struct db *db, const char *advisory, const char *org, long r
 	return req_load(db, id, r, e);
 }
 
+/* The latest review of answer as of when into *review: 1 accepted, -1 rejected, 0 none. One
+ * query for the request's view and the clock's, so that both read a review alike. */
+static int answer_review(struct db *db, long answer, const char *when, int *review, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	rc = db_prepare(db,
+	                "SELECT decision FROM followup_reviews WHERE answer_id = ?1"
+	                " AND reviewed_at <= ?2 ORDER BY reviewed_at DESC, id DESC LIMIT 1",
+	                &st, e);
+	if (rc != 0)
+		return rc;
+	db_bind_int(st, 1, answer);
+	db_bind_text(st, 2, when);
+	rc = db_step(st, e);
+	if (rc == DB_ROW)
+		*review = strcmp(db_col_text(st, 0), "accepted") == 0 ? 1 : -1;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* The current answer of org on request r as of at: its id (0: none), status, and the latest
  * review of it as of at (1 accepted, -1 rejected, 0 none). */
 static int answer_current(struct db *db, long request, const char *org, int64_t at, long *answer,
@@ -481,7 +481,7 @@ static int answer_current(struct db *db, long request, const char *org, int64_t 
 	*answer = 0;
 	*status = NULL;
 	*review = 0;
-	tfmt(at, when);
+	field_time_text(at, when);
 	rc = db_prepare(db,
 	                "SELECT id, status FROM followup_answers WHERE request_id = ?1"
 	                " AND org_id = ?2 AND answered_at <= ?3 ORDER BY answered_at DESC, id DESC"
@@ -500,19 +500,7 @@ static int answer_current(struct db *db, long request, const char *org, int64_t 
 	db_done(st);
 	if (rc < 0 || *answer == 0)
 		return rc < 0 ? rc : 0;
-	rc = db_prepare(db,
-	                "SELECT decision FROM followup_reviews WHERE answer_id = ?1"
-	                " AND reviewed_at <= ?2 ORDER BY reviewed_at DESC, id DESC LIMIT 1",
-	                &st, e);
-	if (rc != 0)
-		return rc;
-	db_bind_int(st, 1, *answer);
-	db_bind_text(st, 2, when);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*review = strcmp(db_col_text(st, 0), "accepted") == 0 ? 1 : -1;
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return answer_review(db, *answer, when, review, e);
 }
 
 /* ---- respond ---- */
@@ -529,18 +517,9 @@ static int by_check(struct db *db, const char *org, const char *by, struct err *
 	}
 	snprintf(cur, sizeof(cur), "%s", org);
 	while (cur[0] && depth++ < 64) {
-		struct db_stmt *st;
-
 		if (strcmp(cur, by) == 0)
 			return 0;
-		if ((rc = db_prepare(db, "SELECT parent_id FROM orgs WHERE id = ?1", &st, e)) != 0)
-			return rc;
-		db_bind_text(st, 1, cur);
-		rc = db_step(st, e);
-		snprintf(cur, sizeof(cur), "%s",
-		         rc == DB_ROW && !db_col_is_null(st, 0) ? db_col_text(st, 0) : "");
-		db_done(st);
-		if (rc < 0)
+		if ((rc = org_parent_step(db, cur, sizeof(cur), e)) != 0)
 			return rc;
 	}
 	return err_set(e, ERR_INPUT,
@@ -557,10 +536,10 @@ static int answer_check(const struct followup_answer_input *in, const char *stat
 	int kept = strcmp(status, "kept-on") == 0, rc;
 
 	for (int i = 0; i < 3; i++)
-		if ((rc = text_check(cflag[i], in->c[i], TEXT_MAX, e)) != 0)
+		if ((rc = field_text_check(cflag[i], in->c[i], TEXT_MAX, e)) != 0)
 			return rc;
-	if ((rc = text_check("--note", in->note, TEXT_MAX, e)) != 0 ||
-	    (rc = text_check("--measures", in->measures, TEXT_MAX, e)) != 0)
+	if ((rc = field_text_check("--note", in->note, TEXT_MAX, e)) != 0 ||
+	    (rc = field_text_check("--measures", in->measures, TEXT_MAX, e)) != 0)
 		return rc;
 	if (kept) {
 		char missing[1400] = "";
@@ -568,7 +547,7 @@ static int answer_check(const struct followup_answer_input *in, const char *stat
 
 		for (int i = 0; i < 3; i++) {
 			size_t len = strlen(missing);
-			if (has_text(in->c[i]))
+			if (field_has_text(in->c[i]))
 				continue;
 			snprintf(missing + len, sizeof(missing) - len, "%s%s (C%d: %s)",
 			         nmissing ? "; " : "", cflag[i], i + 1, followup_condition_text[i]);
@@ -602,7 +581,7 @@ static int answer_check(const struct followup_answer_input *in, const char *stat
 		               status);
 	}
 	if (strcmp(status, "mitigated") == 0) {
-		if (!has_text(in->measures))
+		if (!field_has_text(in->measures))
 			return err_set(e, ERR_INPUT,
 			               "mitigated needs --measures: which measures were"
 			               " taken");
@@ -612,8 +591,8 @@ static int answer_check(const struct followup_answer_input *in, const char *stat
 	}
 	if (in->remedied && in->remedied > act->at) {
 		char a[32], b[32];
-		tfmt(in->remedied, a);
-		tfmt(act->at, b);
+		field_time_text(in->remedied, a);
+		field_time_text(act->at, b);
 		return err_set(e, ERR_INPUT, "--date %s is after the answer itself (%s)", a, b);
 	}
 	return 0;
@@ -645,10 +624,10 @@ int followup_respond(struct db *db, const struct act *act, const struct followup
 		return rc;
 	if ((rc = req_find(db, in->advisory, in->org, in->request, act->at, &r, e)) != 0)
 		return rc;
-	tfmt(act->at, when);
+	field_time_text(act->at, when);
 	if (act->at < r.created) {
 		char c[32];
-		tfmt(r.created, c);
+		field_time_text(r.created, c);
 		return err_set(e, ERR_CONFLICT,
 		               "follow-up request %ld on %s was made at %s; an answer at %s cannot"
 		               " come before it",
@@ -658,7 +637,7 @@ int followup_respond(struct db *db, const struct act *act, const struct followup
 		return rc;
 	if (r.closes && r.closes <= act->at && review >= 0) {
 		char c[32];
-		tfmt(r.closes, c);
+		field_time_text(r.closes, c);
 		return err_set(
 		    e, ERR_CONFLICT,
 		    "follow-up request %ld on %s closed at %s; %s can no longer answer it", r.id,
@@ -666,7 +645,7 @@ int followup_respond(struct db *db, const struct act *act, const struct followup
 	}
 	if (strcmp(by, in->org) != 0 && (rc = by_check(db, in->org, by, e)) != 0)
 		return rc;
-	tfmt(in->remedied ? in->remedied : act->at, remedied);
+	field_time_text(in->remedied ? in->remedied : act->at, remedied);
 	late = act->at > r.deadline;
 	rc =
 	    db_prepare(db,
@@ -734,7 +713,7 @@ int followup_review(struct db *db, const struct act *act, const char *advisory, 
 	long answer = 0, review_id = 0;
 	int review = 0, set = 0, rc;
 
-	if ((rc = text_check("--note", note, TEXT_MAX, e)) != 0)
+	if ((rc = field_text_check("--note", note, TEXT_MAX, e)) != 0)
 		return rc;
 	if (due && accept)
 		return err_set(e, ERR_INPUT,
@@ -750,7 +729,7 @@ int followup_review(struct db *db, const struct act *act, const char *advisory, 
 		               set ? " or one named in followup.coordinators" : "");
 	if ((rc = answer_current(db, r.id, org, act->at, &answer, &status, &review, e)) != 0)
 		return rc;
-	tfmt(act->at, when);
+	field_time_text(act->at, when);
 	if (answer == 0)
 		return err_set(
 		    e, ERR_CONFLICT,
@@ -764,7 +743,7 @@ int followup_review(struct db *db, const struct act *act, const char *advisory, 
 	if (due && due <= act->at)
 		return err_set(e, ERR_INPUT, "--deadline is not after the review");
 	if (due)
-		tfmt(due, duetext);
+		field_time_text(due, duetext);
 	rc = db_prepare(db,
 	                "INSERT INTO followup_reviews (answer_id, decision, note, due, reviewed_by,"
 	                " reviewed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
@@ -827,15 +806,10 @@ int followup_close(struct db *db, const struct act *act, const char *advisory, l
 	struct req_info r;
 	struct db_stmt *st;
 	char when[32], object[64];
-	int64_t n = 0;
 	int set = 0, rc;
 
-	if ((rc = db_query_int(db, "SELECT count(*) FROM advisories WHERE id = ?1", advisory, &n,
-	                       e)) != 0)
+	if ((rc = require_advisory(db, advisory, e)) != 0)
 		return rc;
-	if (n == 0)
-		return err_set(e, ERR_NOTFOUND, "unknown advisory %s (`baken advisory list`)",
-		               advisory);
 	if (request == 0) {
 		rc = db_prepare(db,
 		                "SELECT id FROM followup_requests WHERE advisory_id = ?1"
@@ -864,10 +838,10 @@ int followup_close(struct db *db, const struct act *act, const char *advisory, l
 		               "actor '%s' may not close follow-up request %ld: only %s%s may",
 		               act->actor, r.id, r.requested_by,
 		               set ? " or a coordinator in followup.coordinators" : "");
-	tfmt(act->at, when);
+	field_time_text(act->at, when);
 	if (r.closes && r.closes <= act->at) {
 		char c[32];
-		tfmt(r.closes, c);
+		field_time_text(r.closes, c);
 		return err_set(e, ERR_CONFLICT, "follow-up request %ld closed already at %s", r.id,
 		               c);
 	}
@@ -911,7 +885,7 @@ static int status_rows(struct db *db, const struct req_info *r, int64_t asof, js
 	size_t i;
 	int rc;
 
-	tfmt(asof, when);
+	field_time_text(asof, when);
 	json_object_set_new(req, "orgs", rows);
 	json_object_set_new(req, "counts", counts);
 	notans = json_array();
@@ -957,7 +931,7 @@ static int status_rows(struct db *db, const struct req_info *r, int64_t asof, js
 		              db_col_text(st, 6), "c2", db_col_text(st, 7), "c3",
 		              db_col_text(st, 8), "note", db_col_text(st, 9), "by",
 		              db_col_text(st, 10), "actor", db_col_text(st, 11), "at",
-		              db_col_text(st, 12), "late", col_time(st, 12) > r->deadline);
+		              db_col_text(st, 12), "late", field_col_time(st, 12) > r->deadline);
 		json_array_append(json_object_get(row, "history"), a);
 		json_object_set_new(row, "current", a);
 	}
@@ -1046,20 +1020,13 @@ int followup_status(struct db *db, const char *advisory, long request, int64_t a
 	struct db_stmt *st;
 	char when[32];
 	json_t *reqs = json_array(), *ids = json_array(), *x;
-	int64_t n = 0;
 	size_t i;
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_query_int(db, "SELECT count(*) FROM advisories WHERE id = ?1", advisory, &n,
-	                       e)) != 0)
+	if ((rc = require_advisory(db, advisory, e)) != 0)
 		goto out;
-	if (n == 0) {
-		rc = err_set(e, ERR_NOTFOUND, "unknown advisory %s (`baken advisory list`)",
-		             advisory);
-		goto out;
-	}
-	tfmt(asof, when);
+	field_time_text(asof, when);
 	rc = db_prepare(
 	    db,
 	    "SELECT id FROM followup_requests WHERE advisory_id = ?1 AND created_at <= ?2"
@@ -1089,10 +1056,10 @@ int followup_status(struct db *db, const char *advisory, long request, int64_t a
 
 		if ((rc = req_load(db, (long)json_integer_value(x), &r, e)) != 0)
 			goto out;
-		tfmt(r.created, c);
-		tfmt(r.deadline, d);
+		field_time_text(r.created, c);
+		field_time_text(r.deadline, d);
 		if (r.closes)
-			tfmt(r.closes, cl);
+			field_time_text(r.closes, cl);
 		req = json_pack("{s:I, s:s, s:i, s:s, s:s, s:s?, s:b, s:s}", "request",
 		                (json_int_t)r.id, "advisory", r.advisory, "num", r.num, "asked_at",
 		                c, "deadline", d, "closes_at", r.closes ? cl : NULL, "closed",
@@ -1128,7 +1095,7 @@ int followup_current(struct db *db, const char *advisory, const char *org, int64
 	*status = NULL;
 	*remedied = 0;
 	*review = 0;
-	tfmt(asof, when);
+	field_time_text(asof, when);
 	rc = db_prepare(db,
 	                "SELECT a.id, a.status, a.remedied_at FROM followup_answers a"
 	                " JOIN followup_requests r ON r.id = a.request_id WHERE r.advisory_id = ?1"
@@ -1144,24 +1111,12 @@ int followup_current(struct db *db, const char *advisory, const char *org, int64
 	if (rc == DB_ROW) {
 		answer = (long)db_col_int(st, 0);
 		*status = followup_status_parse(db_col_text(st, 1));
-		*remedied = col_time(st, 2);
+		*remedied = field_col_time(st, 2);
 	}
 	db_done(st);
 	if (rc < 0 || answer == 0)
 		return rc < 0 ? rc : 0;
-	rc = db_prepare(db,
-	                "SELECT decision FROM followup_reviews WHERE answer_id = ?1"
-	                " AND reviewed_at <= ?2 ORDER BY reviewed_at DESC, id DESC LIMIT 1",
-	                &st, e);
-	if (rc != 0)
-		return rc;
-	db_bind_int(st, 1, answer);
-	db_bind_text(st, 2, when);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*review = strcmp(db_col_text(st, 0), "accepted") == 0 ? 1 : -1;
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return answer_review(db, answer, when, review, e);
 }
 
 int followup_each_pending(struct db *db, int64_t asof,
@@ -1175,7 +1130,7 @@ int followup_each_pending(struct db *db, int64_t asof,
 	size_t i;
 	int rc;
 
-	tfmt(asof, when);
+	field_time_text(asof, when);
 	rc =
 	    db_prepare(db,
 	               "SELECT r.id, r.advisory_id, r.num, a.org_id, r.deadline, r.created_at"
@@ -1188,10 +1143,11 @@ int followup_each_pending(struct db *db, int64_t asof,
 	db_bind_text(st, 1, when);
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(
-		    rows, json_pack("{s:I, s:s, s:i, s:s, s:I, s:I}", "r",
-		                    (json_int_t)db_col_int(st, 0), "a", db_col_text(st, 1), "n",
-		                    (int)db_col_int(st, 2), "o", db_col_text(st, 3), "d",
-		                    (json_int_t)col_time(st, 4), "c", (json_int_t)col_time(st, 5)));
+		    rows,
+		    json_pack("{s:I, s:s, s:i, s:s, s:I, s:I}", "r", (json_int_t)db_col_int(st, 0),
+		              "a", db_col_text(st, 1), "n", (int)db_col_int(st, 2), "o",
+		              db_col_text(st, 3), "d", (json_int_t)field_col_time(st, 4), "c",
+		              (json_int_t)field_col_time(st, 5)));
 	db_done(st);
 	if (rc < 0)
 		goto out;

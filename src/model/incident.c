@@ -8,6 +8,7 @@
 #include "domain/product.h"
 #include "domain/range.h"
 #include "domain/version.h"
+#include "model/field.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -17,32 +18,10 @@
 #define TEXT_MAX  8000
 #define NAMES_MAX 64
 
-static void tfmt(int64_t t, char out[32])
-{
-	time_format(t, out, 32);
-}
-
-static int has_text(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 1;
-	return 0;
-}
-
 static int id_check(const char *id, struct err *e)
 {
-	size_t n = strlen(id);
-
-	if (n == 0 || n > 64 || !isalnum((unsigned char)id[0]))
-		goto bad;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)id[i];
-		if (!(islower(c) || isdigit(c) || c == '-' || c == '_' || c == '.'))
-			goto bad;
-	}
-	return 0;
-bad:
+	if (field_id_ok(id))
+		return 0;
 	return err_set(e, ERR_INPUT,
 	               "bad incident id \"%s\": expected 1-64 of a-z 0-9 . _ -, starting with a"
 	               " letter or digit",
@@ -76,7 +55,7 @@ static int names_check(const char *what, const char **v, size_t n, struct err *e
 	if (n > NAMES_MAX)
 		return err_set(e, ERR_INPUT, "%s: at most %d names", what, NAMES_MAX);
 	for (size_t i = 0; i < n; i++)
-		if (!has_text(v[i]) || strlen(v[i]) > TITLE_MAX)
+		if (!field_has_text(v[i]) || strlen(v[i]) > TITLE_MAX)
 			return err_set(e, ERR_INPUT, "%s: expected names of 1-%d characters", what,
 			               TITLE_MAX);
 	return 0;
@@ -117,7 +96,7 @@ static int add_advisories(struct db *db, const struct act *act, const char *id,
 	char when[32], object[96];
 	int rc = 0;
 
-	tfmt(act->at, when);
+	field_time_text(act->at, when);
 	snprintf(object, sizeof(object), "incident:%s", id);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct db_stmt *st;
@@ -166,7 +145,7 @@ int incident_new(struct db *db, const struct act *act, const char *id, const cha
 
 	if ((rc = id_check(id, e)) != 0)
 		return rc;
-	if (!has_text(title) || strlen(title) > TITLE_MAX)
+	if (!field_has_text(title) || strlen(title) > TITLE_MAX)
 		return err_set(e, ERR_INPUT, "--title: expected 1-%d characters", TITLE_MAX);
 	if (nadvisories > NAMES_MAX)
 		return err_set(e, ERR_INPUT, "--advisory: at most %d", NAMES_MAX);
@@ -174,7 +153,7 @@ int incident_new(struct db *db, const struct act *act, const char *id, const cha
 		return rc;
 	if (n)
 		return err_set(e, ERR_CONFLICT, "incident '%s' exists already", id);
-	tfmt(act->at, when);
+	field_time_text(act->at, when);
 	rc = db_prepare(db,
 	                "INSERT INTO incidents (id, title, level, public, created_by, created_at)"
 	                " VALUES (?1, ?2, 0, ?3, ?4, ?5)",
@@ -208,7 +187,7 @@ int incident_update(struct db *db, const struct act *act, const char *id, const 
 
 	if ((rc = incident_require(db, id, e)) != 0)
 		return rc;
-	if (title && (!has_text(title) || strlen(title) > TITLE_MAX))
+	if (title && (!field_has_text(title) || strlen(title) > TITLE_MAX))
 		return err_set(e, ERR_INPUT, "--title: expected 1-%d characters", TITLE_MAX);
 	if (nadvisories > NAMES_MAX)
 		return err_set(e, ERR_INPUT, "--advisory: at most %d", NAMES_MAX);
@@ -252,7 +231,7 @@ static int log_insert(struct db *db, const struct act *act, const char *id, cons
 	char *approved = NULL, *participants = NULL;
 	int rc;
 
-	tfmt(act->at, when);
+	field_time_text(act->at, when);
 	if (en && en->napproved) {
 		json_t *a = strv_json(en->approved_by, en->napproved);
 		approved = json_dumps(a, JSON_COMPACT);
@@ -309,7 +288,7 @@ int incident_scale(struct db *db, const struct act *act, const char *id, int lev
 		               "--level %d: expected 0 (normal handling), 1 (NCSC operational"
 		               " coordination) or 2 (national crisis structure)",
 		               level);
-	if ((by && (!has_text(by) || strlen(by) > TITLE_MAX)) ||
+	if ((by && (!field_has_text(by) || strlen(by) > TITLE_MAX)) ||
 	    (reason && strlen(reason) > TEXT_MAX))
 		return err_set(e, ERR_INPUT, "--by or --reason is empty or too long");
 	if ((rc = incident_require(db, id, e)) != 0)
@@ -368,9 +347,9 @@ int incident_log(struct db *db, const struct act *act, const char *id,
 		    e, ERR_INPUT,
 		    "bad --kind \"%s\": expected decision, meeting, communication or note",
 		    en->kind);
-	if (!has_text(en->text) || strlen(en->text) > TEXT_MAX)
+	if (!field_has_text(en->text) || strlen(en->text) > TEXT_MAX)
 		return err_set(e, ERR_INPUT, "--text: expected 1-%d characters", TEXT_MAX);
-	if (en->title && (!has_text(en->title) || strlen(en->title) > TITLE_MAX))
+	if (en->title && (!field_has_text(en->title) || strlen(en->title) > TITLE_MAX))
 		return err_set(e, ERR_INPUT, "--title: expected 1-%d characters", TITLE_MAX);
 	if ((rc = names_check("--approved-by", en->approved_by, en->napproved, e)) != 0 ||
 	    (rc = names_check("--participants", en->participants, en->nparticipants, e)) != 0)
@@ -381,7 +360,7 @@ int incident_log(struct db *db, const struct act *act, const char *id,
 		return err_set(e, ERR_INPUT, "--participants goes with --kind meeting");
 	if (en->by && strcmp(x.kind, "decision") != 0)
 		return err_set(e, ERR_INPUT, "--by goes with --kind decision");
-	if (en->by && (!has_text(en->by) || strlen(en->by) > TITLE_MAX))
+	if (en->by && (!field_has_text(en->by) || strlen(en->by) > TITLE_MAX))
 		return err_set(e, ERR_INPUT, "--by: expected 1-%d characters", TITLE_MAX);
 	if (strcmp(x.kind, "communication") == 0) {
 		if (en->channel == NULL)
@@ -458,7 +437,7 @@ int incident_patch(struct db *db, const struct act *act, const char *id, const c
 	}
 	if ((rc = incident_require(db, id, e)) != 0)
 		goto out;
-	tfmt(act->at, when);
+	field_time_text(act->at, when);
 	if (released) {
 		rc = db_prepare(db,
 		                "SELECT count(*) FROM incident_patches WHERE incident_id = ?1"
@@ -482,7 +461,7 @@ int incident_patch(struct db *db, const struct act *act, const char *id, const c
 		}
 	}
 	if (announced)
-		tfmt(t, date);
+		field_time_text(t, date);
 	rc = db_prepare(db,
 	                "INSERT INTO incident_patches (incident_id, product, range, announced,"
 	                " released, at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "domain/cidr.h"
 #include "formats/csvfile.h"
+#include "model/field.h"
 #include "model/scan.h"
 
 #include <ctype.h>
@@ -28,17 +29,8 @@ const char *org_kind_parse(const char *s, struct err *e)
 
 int org_id_check(const char *id, struct err *e)
 {
-	size_t n = strlen(id);
-
-	if (n == 0 || n > 64 || !isalnum((unsigned char)id[0]))
-		goto bad;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)id[i];
-		if (!(islower(c) || isdigit(c) || c == '-' || c == '_' || c == '.'))
-			goto bad;
-	}
-	return 0;
-bad:
+	if (field_id_ok(id))
+		return 0;
 	return err_set(e, ERR_INPUT,
 	               "bad organisation id \"%s\": expected 1-64 of a-z 0-9 . _ -, starting with a"
 	               " letter or digit",
@@ -59,6 +51,21 @@ int org_require(struct db *db, const char *id, struct err *e)
 	return 0;
 }
 
+int org_parent_step(struct db *db, char *cur, size_t cursz, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, "SELECT parent_id FROM orgs WHERE id = ?1", &st, e)) != 0)
+		return rc;
+	db_bind_text(st, 1, cur);
+	rc = db_step(st, e);
+	snprintf(cur, cursz, "%s",
+	         rc == DB_ROW && !db_col_is_null(st, 0) ? db_col_text(st, 0) : "");
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* ERR_INPUT when making parent the parent of id would close a loop. */
 static int org_check_no_cycle(struct db *db, const char *id, const char *parent, struct err *e)
 {
@@ -67,22 +74,12 @@ static int org_check_no_cycle(struct db *db, const char *id, const char *parent,
 
 	snprintf(cur, sizeof(cur), "%s", parent);
 	while (cur[0] && depth++ < 64) {
-		struct db_stmt *st;
-
 		if (strcmp(cur, id) == 0)
 			return err_set(
 			    e, ERR_INPUT,
 			    "organisation '%s' cannot have parent '%s': that makes a loop", id,
 			    parent);
-		if ((rc = db_prepare(db, "SELECT parent_id FROM orgs WHERE id = ?1", &st, e)) != 0)
-			return rc;
-		db_bind_text(st, 1, cur);
-		rc = db_step(st, e);
-		cur[0] = '\0';
-		if (rc == DB_ROW && !db_col_is_null(st, 0))
-			snprintf(cur, sizeof(cur), "%s", db_col_text(st, 0));
-		db_done(st);
-		if (rc < 0)
+		if ((rc = org_parent_step(db, cur, sizeof(cur), e)) != 0)
 			return rc;
 	}
 	return 0;

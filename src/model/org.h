@@ -27,6 +27,9 @@ const char *org_kind_parse(const char *s, struct err *e);
 int org_id_check(const char *id, struct err *e);
 /* ERR_NOTFOUND ("unknown organisation 'x'") unless id is registered. */
 int org_require(struct db *db, const char *id, struct err *e);
+/* Replaces the organisation id in cur (cursz bytes) with the id of its parent: "" when it has
+ * none or is not registered. For walks up the tree; 0 or ERR_DB. */
+int org_parent_step(struct db *db, char *cur, size_t cursz, struct err *e);
 
 /* Registers a new organisation; ERR_CONFLICT if the id is taken. */
 int org_add(struct db *db, const struct act *act, const struct org_fields *f, struct err *e);

@@ -405,54 +405,57 @@ static void test_random_round_trip(void **state)
 	}
 }
 
+/* Whether net holds the address or netblock inner, for cidr_contains and cidr_contains_cidr. */
+struct contains_case {
+	const char *net, *inner;
+	int in;
+};
+
 static void test_contains(void **state)
 {
+	static const struct contains_case addr[] = {
+	    {"10.0.0.0/8", "10.255.1.2", 1},
+	    {"10.0.0.0/8", "11.0.0.0", 0},
+	    {"10.0.0.0/8", "::ffff:10.1.1.1", 1},
+	    {"10.0.0.0/8", "::a01:101", 0},
+	    {"192.168.1.64/26", "192.168.1.127", 1},
+	    {"192.168.1.64/26", "192.168.1.128", 0},
+	    {"192.168.1.64/26", "192.168.1.63", 0},
+	    /* 0.0.0.0/0 is all of IPv4 and nothing of the rest */
+	    {"0.0.0.0/0", "2001:db8::1", 0},
+	    {"::/0", "2001:db8::1", 1},
+	    {"::/0", "1.2.3.4", 1},
+	};
+	static const struct contains_case block[] = {
+	    {"2001:db8::/32", "2001:db8:1::/48", 1}, {"2001:db8:1::/48", "2001:db8::/32", 0},
+	    {"2001:db8::/32", "2001:db8::/32", 1},   {"2001:db8::/32", "2001:db9::/48", 0},
+	    {"2001:db8::/32", "2001:db8::/31", 0},   {"10.0.0.0/8", "10.20.0.0/16", 1},
+	    {"10.0.0.0/8", "10.20.30.40", 1},
+	};
 	struct cidr net, in;
 	unsigned char a[16];
 
 	(void)state;
+	for (size_t i = 0; i < sizeof(addr) / sizeof(addr[0]); i++) {
+		assert_int_equal(cidr_parse(addr[i].net, &net, NULL), 0);
+		assert_int_equal(ip_parse(addr[i].inner, a, NULL, NULL), 0);
+		if (cidr_contains(&net, a) != addr[i].in)
+			fail_msg("%s holds %s: expected %d", addr[i].net, addr[i].inner,
+			         addr[i].in);
+	}
+	for (size_t i = 0; i < sizeof(block) / sizeof(block[0]); i++) {
+		assert_int_equal(cidr_parse(block[i].net, &net, NULL), 0);
+		assert_int_equal(cidr_parse(block[i].inner, &in, NULL), 0);
+		if (cidr_contains_cidr(&net, &in) != block[i].in)
+			fail_msg("%s holds %s: expected %d", block[i].net, block[i].inner,
+			         block[i].in);
+	}
+
+	/* a prefix length out of range holds nothing */
 	assert_int_equal(cidr_parse("10.0.0.0/8", &net, NULL), 0);
-	assert_int_equal(ip_parse("10.255.1.2", a, NULL, NULL), 0);
-	assert_true(cidr_contains(&net, a));
-	assert_int_equal(ip_parse("11.0.0.0", a, NULL, NULL), 0);
-	assert_false(cidr_contains(&net, a));
-	assert_int_equal(ip_parse("::ffff:10.1.1.1", a, NULL, NULL), 0);
-	assert_true(cidr_contains(&net, a));
-	assert_int_equal(ip_parse("::a01:101", a, NULL, NULL), 0);
-	assert_false(cidr_contains(&net, a));
-
-	assert_int_equal(cidr_parse("192.168.1.64/26", &net, NULL), 0);
-	assert_int_equal(ip_parse("192.168.1.127", a, NULL, NULL), 0);
-	assert_true(cidr_contains(&net, a));
-	assert_int_equal(ip_parse("192.168.1.128", a, NULL, NULL), 0);
-	assert_false(cidr_contains(&net, a));
-	assert_int_equal(ip_parse("192.168.1.63", a, NULL, NULL), 0);
-	assert_false(cidr_contains(&net, a));
-
-	/* 0.0.0.0/0 is all of IPv4 and nothing of the rest */
-	assert_int_equal(cidr_parse("0.0.0.0/0", &net, NULL), 0);
-	assert_int_equal(ip_parse("2001:db8::1", a, NULL, NULL), 0);
-	assert_false(cidr_contains(&net, a));
-	assert_int_equal(cidr_parse("::/0", &net, NULL), 0);
-	assert_true(cidr_contains(&net, a));
-	assert_int_equal(ip_parse("1.2.3.4", a, NULL, NULL), 0);
-	assert_true(cidr_contains(&net, a));
-
-	assert_int_equal(cidr_parse("2001:db8::/32", &net, NULL), 0);
-	assert_int_equal(cidr_parse("2001:db8:1::/48", &in, NULL), 0);
-	assert_true(cidr_contains_cidr(&net, &in));
-	assert_false(cidr_contains_cidr(&in, &net));
-	assert_true(cidr_contains_cidr(&net, &net));
-	assert_int_equal(cidr_parse("2001:db9::/48", &in, NULL), 0);
-	assert_false(cidr_contains_cidr(&net, &in));
-	assert_int_equal(cidr_parse("2001:db8::/31", &in, NULL), 0);
-	assert_false(cidr_contains_cidr(&net, &in));
-
-	assert_int_equal(cidr_parse("10.0.0.0/8", &net, NULL), 0);
-	assert_int_equal(cidr_parse("10.20.0.0/16", &in, NULL), 0);
-	assert_true(cidr_contains_cidr(&net, &in));
 	assert_int_equal(cidr_parse("10.20.30.40", &in, NULL), 0);
-	assert_true(cidr_contains_cidr(&net, &in));
+	assert_int_equal(ip_parse("10.20.30.40", a, NULL, NULL), 0);
+	assert_true(cidr_contains(&net, a));
 	net.prefix = 200;
 	assert_false(cidr_contains(&net, a));
 	assert_false(cidr_contains_cidr(&in, &net));

@@ -57,6 +57,23 @@ static void test_tree_and_kinds(void **state)
 	json_decref(o);
 }
 
+/* org_parent_step walks up one level at a time and ends with "" at the top or for a stranger. */
+static void test_parent_step(void **state)
+{
+	struct testdb *t = *state;
+	const struct org_fields agency = {"agency-a1", "Dienst A1", "agency", "min-a", NULL};
+	char cur[80] = "agency-a1";
+
+	assert_int_equal(org_add(t->db, &act, &agency, NULL), 0);
+	assert_int_equal(org_parent_step(t->db, cur, sizeof(cur), NULL), 0);
+	assert_string_equal(cur, "min-a");
+	assert_int_equal(org_parent_step(t->db, cur, sizeof(cur), NULL), 0);
+	assert_string_equal(cur, "");
+	snprintf(cur, sizeof(cur), "%s", "nobody");
+	assert_int_equal(org_parent_step(t->db, cur, sizeof(cur), NULL), 0);
+	assert_string_equal(cur, "");
+}
+
 static void test_contacts_and_netblocks(void **state)
 {
 	struct testdb *t = *state;
@@ -117,6 +134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_tree_and_kinds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_parent_step, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_contacts_and_netblocks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_csv_import_parents_later_and_line_errors, setup,
 	                                    teardown),
