@@ -390,8 +390,8 @@ static int req_find(struct db *db, const char *advisory, const char *org, long r
 		if ((rc = req_load(db, request, r, e)) != 0)
 			return rc;
 		if (strcmp(r->advisory, advisory) != 0)
-			return err_set(e, ERR_INPUT, "follow-up request %ld is about %s, not %s",
-			               request, r->advisory, advisory);
+			return err_set(e, ERR_INPUT, "follow-up request %ld is not about %s",
+			               request, advisory);
 		rc = db_prepare(db,
 		                "SELECT count(*) FROM followup_addressees WHERE request_id = ?1"
 		                " AND org_id = ?2",
@@ -622,6 +622,10 @@ int followup_respond(struct db *db, const struct act *act, const struct followup
 		               in->status);
 	if ((rc = answer_check(in, status, act, e)) != 0)
 		return rc;
+	/* who answers first: an answer for another organisation says nothing of it (whether
+	 * it exists, was asked) to one that may not answer for it */
+	if (strcmp(by, in->org) != 0 && (rc = by_check(db, in->org, by, e)) != 0)
+		return rc;
 	if ((rc = req_find(db, in->advisory, in->org, in->request, act->at, &r, e)) != 0)
 		return rc;
 	field_time_text(act->at, when);
@@ -643,8 +647,6 @@ int followup_respond(struct db *db, const struct act *act, const struct followup
 		    "follow-up request %ld on %s closed at %s; %s can no longer answer it", r.id,
 		    r.advisory, c, in->org);
 	}
-	if (strcmp(by, in->org) != 0 && (rc = by_check(db, in->org, by, e)) != 0)
-		return rc;
 	field_time_text(in->remedied ? in->remedied : act->at, remedied);
 	late = act->at > r.deadline;
 	rc =

@@ -1,6 +1,7 @@
 # The web layer as an attacker tries it: a partner that lists products to become "affected" by
 # a TLP:RED advisory, an open redirect after login (a tab that browsers drop), a constituent
-# that back-dates its follow-up answer to be in time, follow-up on an advisory one may not read,
+# that back-dates its follow-up answer to be in time, or learns of other organisations by
+# answering for them, follow-up on an advisory one may not read,
 # the anonymous CSRF cookie behind a TLS proxy; and what must keep holding: the cache of public
 # answers never hands an authenticated (or TLP-restricted) answer to the public, CSRF on a
 # session's API calls, logout ends the session, security headers on every kind of answer.
@@ -166,6 +167,15 @@ check(st == 200 and late is True, "the answer after the deadline is not late: %d
 st, hd, text = req("POST", "/api/v1/advisories/%s/followup/respond" % CLEAR, "coo",
                    {"org": "agency-a1", "status": "switched-off", "at": "2020-01-05T00:00:00Z"})
 check(st == 201, "staff date an answer with at: %d %s" % (st, text[:300]))
+
+# ---- answering for another organisation says nothing of it ----
+said = []
+for other in ("other-x", "no-such-org"):
+    st, hd, text = req("POST", "/api/v1/advisories/%s/followup/respond" % CLEAR, "c-agency",
+                       {"org": other, "by": "agency-a1", "status": "switched-off"})
+    said.append((st, text.replace(other, "ORG")))
+check(said[0] == said[1] and said[0][0] in (400, 403, 404),
+      "answering for an organisation that exists and one that does not differ: %r" % said)
 
 # ---- follow-up on an advisory one may not read does not exist for one ----
 st, hd, text = req("GET", "/api/v1/advisories/%s/followup" % STRICT, "c-agency")
