@@ -267,6 +267,45 @@ static int run(const char *cmd)
 	return rc;
 }
 
+/* Imports file (at time at) into n fresh copies of the database from (as work), printing each
+ * run's wall clock and CPU time after label and then the phases of the last run; the best time
+ * and its CPU time go to *best and *cpu, the last run's answer to work.ext. */
+static int time_imports(const char *baken, const char *work, const char *from, const char *file,
+                        const char *at, const char *ext, const char *label, long n, double *best,
+                        double *cpu)
+{
+	char cmd[4096];
+
+	for (long k = 0; k < n; k++) {
+		double s, c;
+		snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm && cp %s %s && sync", work, work,
+		         work, from, work);
+		if (run(cmd) != 0)
+			return -1;
+		snprintf(cmd, sizeof(cmd),
+		         "BAKEN_SCAN_TIMING=1 %s --db %s --json --at %s scan import %s >%s.%s"
+		         " 2>%s.phases",
+		         baken, work, at, file, work, ext, work);
+		c = children_cpu();
+		s = now();
+		if (run(cmd) != 0)
+			return -1;
+		s = now() - s;
+		c = children_cpu() - c;
+		if (s < *best) {
+			*best = s;
+			*cpu = c;
+		}
+		printf("  %s %ld: %.2f s (CPU %.2f s)\n", label, k + 1, s, c);
+	}
+	printf("  phases of the last run:\n");
+	fflush(stdout);
+	snprintf(cmd, sizeof(cmd), "sed 's/^scan import: /    /' %s.phases", work);
+	if (system(cmd) != 0)
+		printf("    (none)\n");
+	return 0;
+}
+
 /* Writes the organisations (with their blocks and a contact each) for `baken org import`, and
  * the blocks as CSV for PostgreSQL. */
 static int write_orgs(const struct blockset *s, const char *json_path, const char *csv_path)
@@ -592,75 +631,20 @@ int main(void)
 	lookup_s = (now() - t0) / (double)reps;
 	lookup_cpu = (thread_cpu() - c0) / (double)reps;
 
-	/* 2. the import, into fresh copies of the database: without and with informing */
-	for (int with = 0; with < 2; with++) {
-		for (long k = 0; k < imports; k++) {
-			double s, c;
-			snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm && cp %s %s && sync",
-			         work, work, work, with ? base : bare, work);
-			if (run(cmd) != 0)
-				return 1;
-			snprintf(
-			    cmd, sizeof(cmd),
-			    "BAKEN_SCAN_TIMING=1 %s --db %s --json --at 2020-01-13T08:00:00Z scan"
-			    " import %s >%s.out 2>%s.phases",
-			    baken, work, scan, work, work);
-			c = children_cpu();
-			s = now();
-			if (run(cmd) != 0)
-				return 1;
-			s = now() - s;
-			c = children_cpu() - c;
-			if (with && s < best_import) {
-				best_import = s;
-				cpu_import = c;
-			} else if (!with && s < best_store) {
-				best_store = s;
-				cpu_store = c;
-			}
-			printf("  import %s %ld: %.2f s (CPU %.2f s)\n",
-			       with ? "and inform" : "without advisories", k + 1, s, c);
-		}
-		printf("  phases of the last run:\n");
-		fflush(stdout);
-		snprintf(cmd, sizeof(cmd), "sed 's/^scan import: /    /' %s.phases", work);
-		if (system(cmd) != 0)
-			printf("    (none)\n");
-	}
-	/* (c) the next day's report, over the first day's import */
+	/* 2. the import, into fresh copies of the database: without and with informing, then
+	 * the next day's report over the first day's import */
+	if (time_imports(baken, work, bare, scan, "2020-01-13T08:00:00Z", "out",
+	                 "import without advisories", imports, &best_store, &cpu_store) != 0 ||
+	    time_imports(baken, work, base, scan, "2020-01-13T08:00:00Z", "out",
+	                 "import and inform", imports, &best_import, &cpu_import) != 0)
+		return 1;
 	snprintf(cmd, sizeof(cmd),
 	         "rm -f %s %s-wal %s-shm && cp %s %s && %s --db %s --at 2020-01-13T08:00:00Z scan"
 	         " import %s >/dev/null",
 	         day1, day1, day1, bare, day1, baken, day1, scan);
-	if (run(cmd) != 0)
+	if (run(cmd) != 0 || time_imports(baken, work, day1, scan2, "2020-01-14T08:00:00Z", "next",
+	                                  "the next day", imports, &best_next, &cpu_next) != 0)
 		return 1;
-	for (long k = 0; k < imports; k++) {
-		double s, c;
-		snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm && cp %s %s && sync", work, work,
-		         work, day1, work);
-		if (run(cmd) != 0)
-			return 1;
-		snprintf(cmd, sizeof(cmd),
-		         "BAKEN_SCAN_TIMING=1 %s --db %s --json --at 2020-01-14T08:00:00Z scan"
-		         " import %s >%s.next 2>%s.phases",
-		         baken, work, scan2, work, work);
-		c = children_cpu();
-		s = now();
-		if (run(cmd) != 0)
-			return 1;
-		s = now() - s;
-		c = children_cpu() - c;
-		if (s < best_next) {
-			best_next = s;
-			cpu_next = c;
-		}
-		printf("  the next day %ld: %.2f s (CPU %.2f s)\n", k + 1, s, c);
-	}
-	printf("  phases of the last run:\n");
-	fflush(stdout);
-	snprintf(cmd, sizeof(cmd), "sed 's/^scan import: /    /' %s.phases", work);
-	if (system(cmd) != 0)
-		printf("    (none)\n");
 	unlink(day1);
 	{
 		char outp[600];
