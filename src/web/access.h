@@ -30,8 +30,8 @@ int access_list(struct req *r, const struct access_filter *f, json_t **out);
 int access_history(struct req *r, const char *id, json_t **out);
 
 /* advisory_to_json of v, cut for the asker: only readable versions in the history, and the
- * list of addressed organisations ("to") for staff only. The classification's reasons stay:
- * they are part of the published advisory (its page, plain text and CSAF show them). */
+ * list of addressed organisations ("to") for staff only. The rationale of a classification
+ * that departs from the proposal stays: the published CSAF document states it too. */
 int access_advisory_json(struct req *r, const struct advisory_version *v, json_t **out);
 
 #endif
