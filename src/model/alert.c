@@ -1,4 +1,5 @@
-/* alert.c: creating alerts when a version is published; acknowledging, retrying, listing. */
+/* alert.c: creating alerts when a version is published (for the recipients recipients.c works
+ * out); acknowledging, retrying, listing. */
 #include "model/alert.h"
 
 #include "core/buf.h"
@@ -7,7 +8,7 @@
 #include "db/db.h"
 #include "model/advisory.h"
 #include "model/config.h"
-#include "model/org.h"
+#include "model/recipients.h"
 
 #include <sodium.h>
 #include <stdint.h>
@@ -138,17 +139,15 @@ static int ack_secret(struct db *db, char *out, size_t outsz, struct err *e)
  * in advance (max(id) + 1 onwards: the write lock is held, on PostgreSQL too), the Message-ID
  * follows from the id, the acknowledgement token is derived from the Message-ID when the mail
  * is written (nothing is stored for it), and the rows go out ALERT_BATCH at a time in one
- * multi-row INSERT, a single round trip on PostgreSQL. The contacts are read once for all
- * organisations when there are many. When alerts of the version may exist already (publishing
- * again after a crash, notices), each row goes alone with ON CONFLICT DO NOTHING and counts
- * only when it was made: the unique key still makes every alert exactly once. */
+ * multi-row INSERT, a single round trip on PostgreSQL. Who gets which alerts is decided in
+ * recipients.c (which reads the contacts once for all organisations when there are many), the
+ * one place of those rules, which alert_plan follows too. When alerts of the version may exist
+ * already (publishing again after a crash, notices), each row goes alone with ON CONFLICT DO
+ * NOTHING and counts only when it was made: the unique key still makes every alert exactly once. */
 
 /* rows per INSERT: 7 + 9 * 110 = 997 parameters, within SQLite's limit before 3.32 (999) */
-#define ALERT_BATCH 110
-/* all contacts are read at once when that costs less than one query per organisation: a
- * query costs about as much as reading this many contacts */
-#define ALERT_QUERY_ROWS 32
-#define ALERT_NO_TEXT    SIZE_MAX
+#define ALERT_BATCH   110
+#define ALERT_NO_TEXT SIZE_MAX
 
 /* A row waiting in the writer; its strings are offsets into the writer's text. */
 struct alert_row {
@@ -358,254 +357,38 @@ static int writer_add(struct alert_writer *w, const char *org, const char *chann
 	return rc;
 }
 
-/* Strings kept for the whole run, in blocks that never move (so pointers into them stay
- * valid while more are added), freed at once. */
-struct alert_pool {
-	char **blocks;
-	size_t nblocks, used, size; /* used of size bytes of the last block */
+/* Publishing: the alerts of each recipient (recipients.c decides who and on which channels)
+ * go to the writer, and are counted when they are made. */
+struct alert_publishing {
+	struct alert_writer *w;
+	struct buf scratch; /* a call task's phone numbers */
+	struct alert_counts *n;
 };
 
-#define ALERT_POOL_BLOCK ((size_t)64 << 10)
-
-/* A copy of s (NULL for NULL) that lives until alert_pool_free. */
-static const char *alert_pool_add(struct alert_pool *p, const char *s)
+/* Writes the alerts of one recipient. */
+static int alert_recipient(void *ctx, const struct recipient *r, struct err *e)
 {
-	size_t n;
-	char *out;
+	struct alert_publishing *p = ctx;
+	int rc, made = 0, any = 0;
 
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	if (n > p->size - p->used) {
-		/* a new block (one of its own for a string longer than a block) */
-		p->size = n > ALERT_POOL_BLOCK ? n : ALERT_POOL_BLOCK;
-		p->blocks = xreallocarray(p->blocks, p->nblocks + 1, sizeof(*p->blocks));
-		p->blocks[p->nblocks++] = xmalloc(p->size);
-		p->used = 0;
-	}
-	out = p->blocks[p->nblocks - 1] + p->used;
-	memcpy(out, s, n);
-	p->used += n;
-	return out;
-}
-
-/* Frees every string of the pool; it may be used again. */
-static void alert_pool_free(struct alert_pool *p)
-{
-	for (size_t i = 0; i < p->nblocks; i++)
-		free(p->blocks[i]);
-	free(p->blocks);
-	memset(p, 0, sizeof(*p));
-}
-
-/* A contact as alerting needs it. */
-struct alert_contact {
-	const char *org;
-	int64_t id;
-	const char *name, *email, *phone, *webhook;
-	int always;
-};
-
-/* Contacts: either every contact of the store, read once and sorted by (organisation, id),
- * or those of one organisation at a time. */
-struct alert_contacts {
-	struct db *db;
-	int all;
-	struct alert_contact *v;
-	size_t n, cap;
-	struct alert_pool text;
-};
-
-static int contact_cmp(const void *pa, const void *pb)
-{
-	const struct alert_contact *a = pa, *b = pb;
-	int c = strcmp(a->org, b->org);
-
-	return c ? c : (a->id > b->id) - (a->id < b->id);
-}
-
-/* Reads the contacts of org (all of them when org is NULL) into c. */
-static int contacts_read(struct alert_contacts *c, const char *org, struct err *e)
-{
-	static const char *const sql[] = {
-	    "SELECT org_id, id, name, email, phone, always_on, webhook_url FROM contacts",
-	    "SELECT org_id, id, name, email, phone, always_on, webhook_url FROM contacts"
-	    " WHERE org_id = ?1 ORDER BY id",
-	};
-	struct db_stmt *st;
-	int rc;
-
-	c->n = 0;
-	alert_pool_free(&c->text);
-	if ((rc = db_prepare(c->db, sql[org != NULL], &st, e)) != 0)
-		return rc;
-	if (org)
-		db_bind_text(st, 1, org);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct alert_contact *k;
-		if (c->n == c->cap) {
-			c->cap = c->cap ? 2 * c->cap : 64;
-			c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
-		}
-		k = &c->v[c->n++];
-		k->org = alert_pool_add(&c->text, db_col_text(st, 0));
-		k->id = db_col_int(st, 1);
-		k->name = alert_pool_add(&c->text, db_col_text(st, 2));
-		k->email = alert_pool_add(&c->text, db_col_text(st, 3));
-		k->phone = alert_pool_add(&c->text, db_col_text(st, 4));
-		k->always = (int)db_col_int(st, 5);
-		k->webhook = alert_pool_add(&c->text, db_col_text(st, 6));
-		if (k->name == NULL)
-			k->name = "";
-	}
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	if (org == NULL && c->n > 1)
-		qsort(c->v, c->n, sizeof(*c->v), contact_cmp);
-	return 0;
-}
-
-static int contacts_init(struct alert_contacts *c, struct db *db, int all, struct err *e)
-{
-	memset(c, 0, sizeof(*c));
-	c->db = db;
-	c->all = all;
-	return all ? contacts_read(c, NULL, e) : 0;
-}
-
-static void contacts_free(struct alert_contacts *c)
-{
-	free(c->v);
-	alert_pool_free(&c->text);
-}
-
-/* The contacts to alert for org: its own, else its parent's (and so on up); *first and *n
- * are borrowed from c until the next call. */
-static int contacts_of(struct alert_contacts *c, const char *org,
-                       const struct alert_contact **first, size_t *n, struct err *e)
-{
-	char cur[80];
-	int rc, depth = 0;
-
-	*first = NULL;
-	*n = 0;
-	snprintf(cur, sizeof(cur), "%s", org);
-	while (cur[0] && depth++ < 16) {
-		if (c->all) {
-			size_t lo = 0, hi = c->n;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (strcmp(c->v[mid].org, cur) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			*first = &c->v[lo];
-			while (lo + *n < c->n && strcmp(c->v[lo + *n].org, cur) == 0)
-				(*n)++;
-		} else {
-			if ((rc = contacts_read(c, cur, e)) != 0)
-				return rc;
-			*first = c->v;
-			*n = c->n;
-		}
-		if (*n)
-			return 0;
-		if ((rc = org_parent_step(c->db, cur, sizeof(cur), e)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* s as a JSON string (as jansson writes it: UTF-8 as it is, control characters escaped). */
-static void json_str_add(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			buf_printf(b, "\\%c", ch);
-		else if (ch == '\n')
-			buf_adds(b, "\\n");
-		else if (ch == '\r')
-			buf_adds(b, "\\r");
-		else if (ch == '\t')
-			buf_adds(b, "\\t");
-		else if (ch == '\b')
-			buf_adds(b, "\\b");
-		else if (ch == '\f')
-			buf_adds(b, "\\f");
-		else if (ch < 0x20)
-			buf_printf(b, "\\u%04x", ch);
-		else
-			buf_addc(b, (char)ch);
-	}
-	buf_addc(b, '"');
-}
-
-/* The phone numbers of a call task as JSON, in the order to try them: at night the 24/7
- * numbers first, by day the others first. */
-static void call_phones(struct buf *b, const struct alert_contact *k, size_t n, int night)
-{
-	int any = 0;
-
-	buf_reset(b);
-	buf_addc(b, '[');
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++) {
-			int always = k[i].always != 0;
-			if (k[i].phone == NULL || (pass == 0) != (always == night))
-				continue;
-			buf_adds(b, any++ ? ",{\"name\":" : "{\"name\":");
-			json_str_add(b, k[i].name);
-			buf_adds(b, ",\"phone\":");
-			json_str_add(b, k[i].phone);
-			buf_adds(b, always ? ",\"24x7\":true}" : ",\"24x7\":false}");
-		}
-	buf_addc(b, ']');
-}
-
-/* The alerts of one organisation: each contact (its parent's when it has none) on each of
- * their channels, and a call task when call is set. */
-static int alert_org(struct alert_writer *w, struct alert_contacts *c, const char *org,
-                     const char *reason, const char *matched, int call, struct buf *scratch,
-                     struct alert_counts *n, struct err *e)
-{
-	const struct alert_contact *k;
-	size_t nk;
-	int rc, made, any = 0;
-
-	if ((rc = contacts_of(c, org, &k, &nk, e)) != 0)
-		return rc;
-	for (size_t i = 0; i < nk; i++) {
-		if (k[i].email) {
-			rc = writer_add(w, org, "email", k[i].id, reason, k[i].email, matched, NULL,
-			                &made, e);
-			if (rc != 0)
-				return rc;
-			n->email += made;
-			any |= made;
-		}
-		if (k[i].webhook) {
-			rc = writer_add(w, org, "webhook", k[i].id, reason, k[i].webhook, matched,
-			                NULL, &made, e);
-			if (rc != 0)
-				return rc;
-			n->webhook += made;
-			any |= made;
-		}
-	}
-	if (call) {
-		call_phones(scratch, k, nk, alert_is_night(w->at));
-		rc = writer_add(w, org, "call", 0, reason, NULL, matched, buf_str(scratch), &made,
-		                e);
+	for (size_t i = 0; i < r->nalerts; i++) {
+		const struct recipient_alert *a = &r->alerts[i];
+		int call = strcmp(a->channel, "call") == 0;
+		if (call) /* the numbers to try, in order */
+			recipients_phones(&p->scratch, r, alert_is_night(p->w->at));
+		rc = writer_add(p->w, r->org, a->channel, a->contact, r->reason, a->address,
+		                r->matched, call ? buf_str(&p->scratch) : NULL, &made, e);
 		if (rc != 0)
 			return rc;
-		n->call += made;
+		if (call)
+			p->n->call += made;
+		else if (strcmp(a->channel, "email") == 0)
+			p->n->email += made;
+		else
+			p->n->webhook += made;
 		any |= made;
 	}
-	n->organisations += any;
+	p->n->organisations += any;
 	return 0;
 }
 
@@ -613,8 +396,7 @@ int alert_notice(struct db *db, const struct act *act, const struct alert_notice
                  struct alert_counts *out, struct err *e)
 {
 	struct alert_writer w;
-	struct alert_contacts c;
-	struct buf scratch;
+	struct alert_publishing p = {&w, {0}, out};
 	char secret[80], *matched = NULL;
 	int64_t made;
 	int rc;
@@ -630,125 +412,16 @@ int alert_notice(struct db *db, const struct act *act, const struct alert_notice
 	w.subject = nt->subject;
 	w.body = nt->body;
 	w.checked = 1; /* once per (org, topic, topic_ref): it may exist */
-	buf_init(&scratch, BUF_MAX_DEFAULT);
-	rc = contacts_init(&c, db, 0, e);
+	buf_init(&p.scratch, BUF_MAX_DEFAULT);
 	matched = nt->data ? json_dumps(nt->data, JSON_COMPACT) : NULL;
-	if (rc == 0)
-		rc = alert_org(&w, &c, nt->org, nt->reason, matched ? matched : "[]", nt->call,
-		               &scratch, out, e);
+	rc = recipients_of_org(db, nt->org, nt->reason, matched ? matched : "[]", nt->call,
+	                       alert_recipient, &p, e);
 	if (rc == 0)
 		rc = writer_flush(&w, &made, e);
 	free(matched);
-	buf_free(&scratch);
-	contacts_free(&c);
+	buf_free(&p.scratch);
 	writer_free(&w);
 	return rc;
-}
-
-/* Whether a partner may see a version: CLEAR always, other TLP only when addressed to it. */
-static int partner_may_see(const struct advisory_version *v, const char *org)
-{
-	if (strcmp(v->tlp, "CLEAR") == 0)
-		return 1;
-	for (size_t i = 0; i < v->nto; i++)
-		if (strcmp(v->to[i], org) == 0)
-			return 1;
-	return 0;
-}
-
-/* Whether org is among the n sorted names of v (the affected organisations). */
-static int org_in_sorted(const char *const *v, size_t n, const char *org)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(v[mid], org);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-/* Whether org is among the first n of v (unsorted; the addressed organisations). */
-static int org_in(char *const *v, size_t n, const char *org)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i], org) == 0)
-			return 1;
-	return 0;
-}
-
-/* The affected rows of one organisation, rows [from, to) of affected, as the JSON text the
- * outbox reads: [{"product", "version", "count", "internet_facing"}, ...]. */
-static void matched_text(struct buf *b, json_t *affected, size_t from, size_t to)
-{
-	buf_reset(b);
-	buf_addc(b, '[');
-	for (size_t i = from; i < to; i++) {
-		json_t *row = json_array_get(affected, i);
-		const char *p = json_string_value(json_object_get(row, "product"));
-		const char *v = json_string_value(json_object_get(row, "version"));
-		buf_adds(b, i > from ? ",{\"product\":" : "{\"product\":");
-		json_str_add(b, p ? p : "");
-		buf_adds(b, ",\"version\":");
-		json_str_add(b, v ? v : "");
-		buf_printf(b, ",\"count\":%lld,\"internet_facing\":%s}",
-		           (long long)json_integer_value(json_object_get(row, "count")),
-		           json_is_true(json_object_get(row, "internet_facing")) ? "true"
-		                                                                 : "false");
-	}
-	buf_addc(b, ']');
-}
-
-/* A row of the affected list, for putting it in organisation order. */
-struct affected_ref {
-	json_t *row;
-	const char *org;
-	size_t i;
-};
-
-static int affected_ref_cmp(const void *pa, const void *pb)
-{
-	const struct affected_ref *a = pa, *b = pb;
-	int c = strcmp(a->org, b->org);
-
-	return c ? c : (a->i > b->i) - (a->i < b->i);
-}
-
-/* The affected rows grouped by organisation, each organisation's rows in the order given:
- * advisory_affected gives them so; should that change, they are sorted here. Rows without an
- * organisation are left out. Returns a new reference. */
-static json_t *affected_by_org(json_t *affected)
-{
-	size_t n = json_array_size(affected), m = 0;
-	struct affected_ref *v = xcalloc(n + 1, sizeof(*v));
-	int sorted = 1;
-	json_t *out;
-
-	for (size_t i = 0; i < n; i++) {
-		json_t *row = json_array_get(affected, i);
-		const char *o = json_string_value(json_object_get(row, "org"));
-		if (o == NULL)
-			continue;
-		v[m] = (struct affected_ref){row, o, i};
-		sorted &= m == 0 || strcmp(v[m - 1].org, o) <= 0;
-		m++;
-	}
-	if (sorted && m == n) {
-		free(v);
-		return json_incref(affected);
-	}
-	qsort(v, m, sizeof(*v), affected_ref_cmp);
-	out = json_array();
-	for (size_t i = 0; i < m; i++)
-		json_array_append(out, v[i].row);
-	free(v);
-	return out;
 }
 
 int alert_on_publish(struct db *db, const struct act *act, const char *id, int num, int material,
@@ -756,25 +429,17 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 {
 	struct advisory_version v;
 	struct alert_writer w;
-	struct alert_contacts c;
-	struct buf matched, scratch;
-	json_t *affected = NULL;
-	const char **orgs = NULL; /* the affected organisations, sorted */
-	size_t norgs = 0, naffected, *starts = NULL;
-	struct alert_pool orgnames = {NULL, 0, 0, 0};
+	struct alert_publishing p = {&w, {0}, out};
 	struct db_stmt *st;
 	char label[16], secret[80], object[96];
-	int64_t made = 0, ncontacts = 0;
-	int rc, call;
+	int64_t made = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	memset(&c, 0, sizeof(c));
 	advisory_version_label(num, label, sizeof(label));
 	if ((rc = advisory_load(db, id, label, 0, &v, e)) != 0)
 		return rc;
-	buf_init(&matched, BUF_MAX_DEFAULT);
-	buf_init(&scratch, BUF_MAX_DEFAULT);
-	call = strcmp(v.likelihood, "high") == 0 && strcmp(v.impact, "high") == 0;
+	buf_init(&p.scratch, BUF_MAX_DEFAULT);
 	if ((rc = writer_init(&w, db, act, id, num, e)) != 0 ||
 	    (rc = ack_secret(db, secret, sizeof(secret), e)) != 0)
 		goto out;
@@ -790,72 +455,8 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 	if (rc < 0)
 		goto out;
 	w.checked = rc == DB_ROW;
-	/* everyone affected, by organisation, when the version is material */
-	if (material) {
-		json_t *rows = NULL;
-		if ((rc = advisory_affected(db, &v, &rows, e)) != 0)
-			goto out;
-		affected = affected_by_org(rows);
-		json_decref(rows);
-	}
-	naffected = affected ? json_array_size(affected) : 0;
-	/* the organisations (copied: the rows are freed as they are done) and where their rows
-	 * start; one more start marks the end */
-	orgs = xcalloc(naffected + 1, sizeof(*orgs));
-	starts = xcalloc(naffected + 1, sizeof(*starts));
-	for (size_t i = 0; i < naffected; i++) {
-		const char *o =
-		    json_string_value(json_object_get(json_array_get(affected, i), "org"));
-		if (norgs == 0 || strcmp(orgs[norgs - 1], o) != 0) {
-			starts[norgs] = i;
-			orgs[norgs++] = alert_pool_add(&orgnames, o);
-		}
-	}
-	starts[norgs] = naffected;
-	if (norgs > 0 &&
-	    (rc = db_query_int(db, "SELECT count(*) FROM contacts", NULL, &ncontacts, e)) != 0)
-		goto out;
-	if ((rc = contacts_init(&c, db, norgs > 0 && (int64_t)norgs * ALERT_QUERY_ROWS >= ncontacts,
-	                        e)) != 0)
-		goto out;
-	for (size_t k = 0; k < norgs; k++) {
-		matched_text(&matched, affected, starts[k], starts[k + 1]);
-		/* done with these rows: freed now, while they are still in the cache */
-		for (size_t j = starts[k]; j < starts[k + 1]; j++)
-			json_array_set_new(affected, j, json_null());
-		rc = alert_org(&w, &c, orgs[k], "affected", buf_str(&matched), call, &scratch, out,
-		               e);
-		if (rc != 0)
-			goto out;
-	}
-	/* everyone addressed, once */
-	for (size_t k = 0; material && k < v.nto; k++) {
-		if (org_in_sorted(orgs, norgs, v.to[k]) || org_in(v.to, k, v.to[k]))
-			continue;
-		if ((rc = alert_org(&w, &c, v.to[k], "addressed", "[]", 0, &scratch, out, e)) != 0)
-			goto out;
-	}
-	/* partners get every version they may see, to pass on under its TLP */
-	rc = db_prepare(db, "SELECT id FROM orgs WHERE kind = 'partner' ORDER BY id", &st, e);
-	if (rc != 0)
-		goto out;
-	{
-		json_t *list = json_array(), *row;
-		size_t i;
-		while ((rc = db_step(st, e)) == DB_ROW)
-			json_array_append_new(list, json_string(db_col_text(st, 0)));
-		db_done(st);
-		json_array_foreach(list, i, row)
-		{
-			const char *o = json_string_value(row);
-			if (rc < 0 || org_in_sorted(orgs, norgs, o) ||
-			    (material && org_in(v.to, v.nto, o)) || !partner_may_see(&v, o))
-				continue;
-			rc = alert_org(&w, &c, o, "partner", "[]", 0, &scratch, out, e);
-		}
-		json_decref(list);
-	}
-	if (rc < 0 || (rc = writer_flush(&w, &made, e)) != 0)
+	if ((rc = recipients_of_version(db, &v, material, alert_recipient, &p, e)) != 0 ||
+	    (rc = writer_flush(&w, &made, e)) != 0)
 		goto out;
 	snprintf(object, sizeof(object), "advisory:%s", id);
 	rc = event_append(db, act, "alert.create", object,
@@ -865,14 +466,8 @@ int alert_on_publish(struct db *db, const struct act *act, const char *id, int n
 	                            (json_int_t)out->webhook, "call", (json_int_t)out->call),
 	                  e);
 out:
-	free(orgs);
-	free(starts);
-	alert_pool_free(&orgnames);
-	json_decref(affected);
-	contacts_free(&c);
 	writer_free(&w);
-	buf_free(&matched);
-	buf_free(&scratch);
+	buf_free(&p.scratch);
 	advisory_version_free(&v);
 	return rc;
 }

@@ -1,6 +1,6 @@
-/* alert_plan.h: who will be alerted when an advisory's draft is published, worked out the way
- * alert_on_publish does it but without creating anything (the analyst's "before publishing"
- * view). It reads only. */
+/* alert_plan.h: who will be alerted when an advisory's draft is published, worked out by the
+ * rules alert_on_publish follows (recipients.h, their one place) but without creating
+ * anything (the analyst's "before publishing" view). It reads only. */
 #ifndef BAKEN_ALERT_PLAN_H
 #define BAKEN_ALERT_PLAN_H
 
