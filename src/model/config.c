@@ -44,6 +44,9 @@ static const struct config_key config_keys[] = {
     {"deadline.remind_every", 0, "days between reminders (default 1)"},
     {"deadline.coordinator", 0, "organisation overdue clocks are escalated to (the CIO office)"},
     {"followup.coordinators", 0, "actors who may ask for and review follow-up (comma-separated)"},
+    {"web.upload_max", 0,
+     "bytes a file upload to the API may hold (POST /api/v1/scans/import; default 1073741824,"
+     " 1 GiB)"},
     {NULL, 0, NULL},
 };
 
@@ -152,6 +155,10 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 		return err_set(e, ERR_INPUT, "webhook.allow_private \"%s\": expected yes or no",
 		               value);
 	if (strcmp(key, "alert.lease") == 0 && (rc = number_check(key, value, 10, 86400, e)) != 0)
+		return rc;
+	/* 1 KiB to 1 TiB, in bytes */
+	if (strcmp(key, "web.upload_max") == 0 &&
+	    (rc = number_check(key, value, 1024, 1099511627776L, e)) != 0)
 		return rc;
 	if (strcmp(key, "site.url") == 0 && strncmp(value, "http://", 7) != 0 &&
 	    strncmp(value, "https://", 8) != 0)

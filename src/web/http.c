@@ -20,12 +20,14 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <gpgme.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -187,6 +189,12 @@ const char *req_header(struct req *r, const char *name)
 const char *req_cookie(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_body_file(struct req *r, uint64_t *size)
+{
+	*size = r->body_size;
+	return r->body_fd < 0 ? r->body_path : NULL;
 }
 
 const char *req_csrf(struct req *r)
@@ -405,10 +413,12 @@ static struct req *req_new(struct app *a, struct MHD_Connection *conn, const cha
 	r->now = time_now();
 	strlcpy_safe(r->method, method, sizeof(r->method));
 	r->path = xstrdup(url);
+	r->body_fd = -1;
 	r->route_index = router_find(method, url, r->params, REQ_MAX_PARAMS, &r->nparams);
 	if (r->route_index >= 0) {
 		r->route = &router_routes[r->route_index];
-		limit = r->route->body_limit;
+		/* a BODY_FILE route's body goes to a file: none of it in memory */
+		limit = r->route->body_limit == BODY_FILE ? 0 : r->route->body_limit;
 	}
 	for (int i = 0; i < r->nparams; i++)
 		segment_decode(r->params[i]);
@@ -432,8 +442,121 @@ static struct req *req_new(struct app *a, struct MHD_Connection *conn, const cha
 	return r;
 }
 
+/* ---- a BODY_FILE route's body: streamed to a private temporary file ---- */
+
+/* Closes and removes the body's file and its directory, if there are any. */
+static void upload_drop(struct req *r)
+{
+	if (r->body_fd >= 0)
+		close(r->body_fd);
+	r->body_fd = -1;
+	if (r->body_path)
+		unlink(r->body_path);
+	if (r->body_dir)
+		rmdir(r->body_dir);
+	free(r->body_path);
+	free(r->body_dir);
+	r->body_path = r->body_dir = NULL;
+}
+
+/* 1 when name may name the body's file: 1-100 letters, digits, '.', '-', '_', not starting
+ * with a '.' (so never "..", nor a path). */
+static int upload_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= 100 && name[0] != '.' &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+	           n;
+}
+
+/* Makes the file the body goes to: a private directory (mode 0700, mkdtemp) in $TMPDIR or
+ * /tmp, and in it the file (mode 0600) named as ?filename= says (a Shadowserver report's
+ * type is read from its name), else "body". 0, or -1 with the error answer in r. */
+static int upload_open(struct req *r)
+{
+	const char *dir = getenv("TMPDIR"), *name = req_query(r, "filename");
+	struct buf path;
+	char detail[300];
+	int fd, saved;
+
+	if (name == NULL || *name == '\0')
+		name = "body";
+	else if (!upload_name_ok(name)) {
+		router_error(
+		    r, 400,
+		    "query parameter \"filename\": expected a file name of 1-100 letters,"
+		    " digits, '.', '-' or '_', e.g. 2020-01-13-scan_http_vulnerable-nl-geo.csv");
+		return -1;
+	}
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	buf_init(&path, 4096);
+	if (buf_printf(&path, "%s/baken-upload-XXXXXX", dir) != 0 || mkdtemp(path.data) == NULL)
+		goto fail;
+	r->body_dir = xstrdup(buf_str(&path));
+	if (buf_printf(&path, "/%s", name) != 0 ||
+	    (fd = open(buf_str(&path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	               0600)) < 0)
+		goto fail;
+	r->body_fd = fd;
+	r->body_path = buf_take(&path);
+	return 0;
+fail:
+	saved = errno;
+	buf_free(&path);
+	upload_drop(r);
+	snprintf(detail, sizeof(detail), "cannot make a temporary file in %.200s: %s", dir,
+	         strerror(saved));
+	fprintf(stderr, "baken serve: %s %s: %s\n", r->method, r->path, detail);
+	router_error(r, 500, detail);
+	return -1;
+}
+
+/* Appends a piece of the body to its file. Over web.upload_max, or when a write fails, the
+ * file is removed at once and the rest of the body is read and dropped; the answer (413,
+ * 507 or 500) comes when the body is complete. */
+static void upload_add(struct req *r, const char *data, size_t len)
+{
+	if (r->body_fd < 0)
+		return;
+	if (len > r->upload_max - r->body_size) {
+		r->body_too_large = 1;
+		upload_drop(r);
+		return;
+	}
+	while (len > 0) {
+		ssize_t n = write(r->body_fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r->body_errno = n < 0 ? errno : EIO;
+			upload_drop(r);
+			return;
+		}
+		data += n;
+		len -= (size_t)n;
+		r->body_size += (uint64_t)n;
+	}
+}
+
+/* The body is complete: closes its file (a failed close is a failed write). */
+static void upload_end(struct req *r)
+{
+	if (r->body_fd < 0)
+		return;
+	if (close(r->body_fd) != 0) {
+		r->body_errno = errno;
+		r->body_fd = -1;
+		upload_drop(r);
+		return;
+	}
+	r->body_fd = -1;
+}
+
 static void req_free(struct req *r)
 {
+	upload_drop(r);
 	for (int i = 0; i < r->nparams; i++)
 		free(r->params[i]);
 	for (int i = 0; i < r->nheaders; i++) {
@@ -484,6 +607,8 @@ static void *workq_main(void *arg)
 		r->on_worker = 1;
 		r->now = time_now();
 		router_dispatch(r);
+		upload_drop(
+		    r); /* the handler is done with the body's file: gone before the answer */
 		r->deferred = 0;
 		MHD_resume_connection(r->conn);
 	}
@@ -677,16 +802,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	if (r == NULL) {
 		/* first call: only set up; answering now would cost the connection */
-		*con_cls = req_new(a, conn, url, method);
+		*con_cls = r = req_new(a, conn, url, method);
+		/* ... except to refuse a body meant for a file on its headers: the client that
+		 * sent "Expect: 100-continue" does not send it at all, and nothing is written */
+		if (r->route && r->route->body_limit == BODY_FILE &&
+		    (router_admit(r) != 0 || upload_open(r) != 0))
+			return queue_answer(r);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!r->body_too_large && buf_add(&r->body, upload_data, *upload_data_size) != 0)
+		if (r->route && r->route->body_limit == BODY_FILE)
+			upload_add(r, upload_data, *upload_data_size);
+		else if (!r->body_too_large &&
+		         buf_add(&r->body, upload_data, *upload_data_size) != 0)
 			r->body_too_large = 1;
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (r->status == 0) {
+		upload_end(r);
 		enum MHD_Result ret;
 		if (cache_candidate(r) && cache_try(server_of(a), r, &ret))
 			return ret;
@@ -699,6 +833,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			workq_push(a->work, r);
 			return MHD_YES;
 		}
+		upload_drop(r);
 	}
 	return queue_answer(r);
 }

@@ -41,6 +41,14 @@ struct req {
 	int nparams;
 	struct buf body;
 	int body_too_large;
+	/* a BODY_FILE route (router.h): the body in a private temporary file, removed when the
+	 * request ends however it ends */
+	int body_fd;         /* open while the body arrives, else -1 */
+	char *body_path;     /* malloc'd; NULL when there is no file (none yet, or removed) */
+	char *body_dir;      /* the private directory it is in (malloc'd), or NULL */
+	uint64_t body_size;  /* bytes written to it */
+	uint64_t upload_max; /* web.upload_max, read when the headers are checked */
+	int body_errno;      /* the error that stopped writing it (ENOSPC ...), or 0 */
 	char *form_copy;
 	struct form_field fields[REQ_MAX_FIELDS];
 	int nfields;
@@ -77,6 +85,10 @@ struct req {
 const char *req_query(struct req *r, const char *name);
 /* The value of a form field of a POST body, or NULL. Borrowed. */
 const char *req_form(struct req *r, const char *name);
+/* A BODY_FILE route's body: the path of the temporary file that holds it, complete, and
+ * its size in *size; NULL when there is none. Borrowed: the file is removed when the request
+ * ends (answered, failed, the client gone, the server stopping). */
+const char *req_body_file(struct req *r, uint64_t *size);
 /* A request header, or NULL. Borrowed. */
 const char *req_header(struct req *r, const char *name);
 /* A cookie, or NULL. Borrowed. */

@@ -3,12 +3,15 @@
 
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "model/config.h"
 #include "web/app.h"
 #include "web/form.h"
 #include "web/html.h"
 #include "web/pages/pages.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -127,8 +130,7 @@ static int is_api(const struct req *r)
 	return strncmp(r->path, "/api/", 5) == 0;
 }
 
-/* An error answer: problem+json under /api/, else an HTML page. */
-static void router_error(struct req *r, int status, const char *detail)
+void router_error(struct req *r, int status, const char *detail)
 {
 	static const struct {
 		int status;
@@ -141,10 +143,12 @@ static void router_error(struct req *r, int status, const char *detail)
 	    {405, "Method not allowed"},
 	    {409, "Conflict"},
 	    {413, "Request body too large"},
+	    {415, "Unsupported media type"},
 	    {429, "Too many requests"},
 	    {500, "Internal error"},
 	    {501, "Not implemented"},
 	    {503, "Service unavailable"},
+	    {507, "Insufficient storage"},
 	};
 	const char *title = "Error";
 
@@ -219,11 +223,9 @@ static int router_permit(struct req *r)
 	return 403;
 }
 
-void router_dispatch(struct req *r)
+/* Clears r's answer, before the checks and the handler write it. */
+static void router_reset(struct req *r)
 {
-	const char *ctype;
-	int rc, status;
-
 	buf_reset(&r->out);
 	for (int i = 0; i < r->nheaders; i++) {
 		free(r->headers[i][0]);
@@ -234,23 +236,23 @@ void router_dispatch(struct req *r)
 	r->deferred = 0;
 	r->cache_public = 0;
 	memset(&r->err, 0, sizeof(r->err));
-	if (r->route == NULL) {
-		router_error(r, r->route_index == -2 ? 405 : 404, NULL);
-		return;
-	}
-	if (r->body_too_large) {
-		router_error(r, 413, "the request body is larger than this path takes");
-		return;
-	}
+}
+
+/* The store, who is asking and the route's permission: 0 when they hold, else 1 with the
+ * error answer (or the redirect to /login) in r. */
+static int router_who(struct req *r)
+{
+	int status;
+
 	r->db = app_db(r->app, &r->err);
 	if (r->db == NULL) {
 		fprintf(stderr, "baken serve: %s\n", r->err.msg);
 		router_error(r, 503, "the store is not available");
-		return;
+		return 1;
 	}
 	if ((status = router_authenticate(r)) != 0) {
 		router_error(r, status, "the API token is not valid");
-		return;
+		return 1;
 	}
 	if ((status = router_permit(r)) != 0) {
 		if (status == 401 && !is_api(r)) {
@@ -260,38 +262,145 @@ void router_dispatch(struct req *r)
 			url_encode(&loc, r->path);
 			resp_redirect(r, buf_str(&loc));
 			buf_free(&loc);
-			return;
+			return 1;
 		}
 		router_error(r, status,
 		             status == 401 ? "this needs an API token (Authorization: Bearer) or"
 		                             " a session"
 		                           : "your role may not do this");
+		return 1;
+	}
+	return 0;
+}
+
+/* The CSRF token of a CSRF_FORM route (the form's field csrf or the X-CSRF-Token header; an
+ * API token needs none): 0 when it holds, else 1 with the 403 in r. */
+static int router_csrf(struct req *r)
+{
+	const char *given;
+
+	if (r->route->csrf != CSRF_FORM || r->via_token)
+		return 0;
+	given = req_form(r, "csrf");
+	if (given == NULL)
+		given = req_header(r, "X-CSRF-Token");
+	if (given == NULL || r->csrf[0] == '\0' || !router_token_equal(given, r->csrf)) {
+		router_error(r, 403,
+		             "the form's CSRF token is missing or wrong: reload the page"
+		             " and try again");
+		return 1;
+	}
+	return 0;
+}
+
+/* web.upload_max in bytes: the setting when it is a whole number in range, else the default
+ * (config_set refuses anything else; this guards against a value written around it). */
+static uint64_t router_upload_max(struct req *r)
+{
+	char *v = config_get(r->db, "web.upload_max", NULL), *end = NULL;
+	unsigned long long n;
+	uint64_t max = UPLOAD_MAX_DEFAULT;
+
+	if (v && v[0] >= '0' && v[0] <= '9') {
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (errno == 0 && *end == '\0' && n > 0)
+			max = (uint64_t)n;
+	}
+	free(v);
+	return max;
+}
+
+int router_admit(struct req *r)
+{
+	const char *enc, *len;
+	char detail[160];
+
+	router_reset(r);
+	if (r->route == NULL) {
+		router_error(r, r->route_index == -2 ? 405 : 404, NULL);
+		return r->status;
+	}
+	if (router_who(r) || router_csrf(r))
+		return r->status;
+	enc = req_header(r, "Content-Encoding");
+	if (enc && *enc && strcasecmp(enc, "identity") != 0) {
+		snprintf(detail, sizeof(detail),
+		         "Content-Encoding \"%.40s\" is not taken here: send the file as it is",
+		         enc);
+		router_error(r, 415, detail);
+		return r->status;
+	}
+	r->upload_max = router_upload_max(r);
+	len = req_header(r, "Content-Length");
+	if (len && *len) {
+		char *end = NULL;
+		unsigned long long n;
+		errno = 0;
+		n = strtoull(len, &end, 10);
+		if (errno == ERANGE || (*end == '\0' && len[0] != '-' && n > r->upload_max)) {
+			snprintf(detail, sizeof(detail),
+			         "the upload is larger than web.upload_max (%llu bytes)",
+			         (unsigned long long)r->upload_max);
+			router_error(r, 413, detail);
+			return r->status;
+		}
+	}
+	return 0;
+}
+
+void router_dispatch(struct req *r)
+{
+	const char *ctype;
+	int rc, status;
+	int file = r->route && r->route->body_limit == BODY_FILE;
+
+	router_reset(r);
+	if (r->route == NULL) {
+		router_error(r, r->route_index == -2 ? 405 : 404, NULL);
 		return;
 	}
+	if (r->body_too_large && file) {
+		char detail[160];
+		snprintf(detail, sizeof(detail),
+		         "the upload is larger than web.upload_max (%llu bytes)",
+		         (unsigned long long)r->upload_max);
+		router_error(r, 413, detail);
+		return;
+	}
+	if (r->body_too_large) {
+		router_error(r, 413, "the request body is larger than this path takes");
+		return;
+	}
+	if (file && r->body_errno) {
+		char detail[200];
+		int full = r->body_errno == ENOSPC || r->body_errno == EDQUOT;
+		snprintf(detail, sizeof(detail),
+		         "the upload could not be stored in a temporary file: %s; nothing was"
+		         " imported",
+		         strerror(r->body_errno));
+		fprintf(stderr, "baken serve: %s %s: %s\n", r->method, r->path, detail);
+		router_error(r, full ? 507 : 500, detail);
+		return;
+	}
+	if (router_who(r))
+		return;
 	ctype = req_header(r, "Content-Type");
-	if (r->route->method == POST && ctype &&
+	/* a BODY_FILE route's body is a file, not a form */
+	if (r->route->method == POST && !file && ctype &&
 	    strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0 &&
 	    router_parse_form(r, buf_str(&r->body), r->body.len) != 0) {
 		router_error(r, 400, r->err.msg);
 		return;
 	}
 	/* a form with a file (web/form.c) */
-	if (r->route->method == POST && ctype &&
+	if (r->route->method == POST && !file && ctype &&
 	    strncasecmp(ctype, "multipart/form-data", 19) == 0 && form_parse_req(r, ctype) != 0) {
 		router_error(r, 400, r->err.msg);
 		return;
 	}
-	if (r->route->csrf == CSRF_FORM && !r->via_token) {
-		const char *given = req_form(r, "csrf");
-		if (given == NULL)
-			given = req_header(r, "X-CSRF-Token");
-		if (given == NULL || r->csrf[0] == '\0' || !router_token_equal(given, r->csrf)) {
-			router_error(r, 403,
-			             "the form's CSRF token is missing or wrong: reload the page"
-			             " and try again");
-			return;
-		}
-	}
+	if (router_csrf(r))
+		return;
 	if (r->route->method == GET)
 		db_exec(r->db, "BEGIN", NULL); /* one snapshot for the whole page */
 	rc = r->route->handler(r);

@@ -5,6 +5,7 @@
 #include "web/http.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum http_method {
 	GET,
@@ -22,6 +23,13 @@ enum route_csrf {
 	CSRF_NONE,
 	CSRF_FORM
 };
+
+/* The body limit of a route whose body is not held in memory but written, as it arrives, to
+ * a private temporary file (req_body_file), up to the setting web.upload_max (default
+ * UPLOAD_MAX_DEFAULT). Who is asking, the permission and CSRF (the X-CSRF-Token header) are
+ * checked on the headers, before a byte is written. */
+#define BODY_FILE          ((size_t)-1)
+#define UPLOAD_MAX_DEFAULT ((uint64_t)1 << 30)
 
 struct route {
 	enum http_method method;
@@ -52,6 +60,16 @@ int router_find(const char *method, const char *path, char **caps, int maxcap, i
 /* Splits an application/x-www-form-urlencoded body (copied into r->form_copy) into
  * r->fields, decoded. At most REQ_MAX_FIELDS fields; more is ERR_INPUT. */
 int router_parse_form(struct req *r, const char *body, size_t len);
+
+/* The checks a BODY_FILE route makes on the headers alone, before its body is read: the
+ * store, who is asking, the permission, the CSRF token (X-CSRF-Token, or an API token), no
+ * Content-Encoding, and a Content-Length within web.upload_max (read into r->upload_max).
+ * 0 when they hold; else r holds the error answer and its status is returned. */
+int router_admit(struct req *r);
+
+/* Sets r's answer to the error status with detail (may be NULL): problem+json under /api/,
+ * else an HTML page. */
+void router_error(struct req *r, int status, const char *detail);
 
 /* Runs the route's checks and its handler; afterwards r holds the response (or r->deferred
  * is set: run it again on a worker). */

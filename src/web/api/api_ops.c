@@ -534,52 +534,24 @@ int api_vuln_get(struct req *r)
 
 /* ---- scan import ---- */
 
-/* Writes the body to a private temporary file (mode 0600), its path into path. */
-static int body_to_file(struct req *r, char *path, size_t pathsz)
-{
-	const char *dir = getenv("TMPDIR");
-	size_t done = 0;
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, pathsz, "%s/baken-scan-XXXXXX", dir) >= pathsz)
-		return err_set(&r->err, ERR_IO, "TMPDIR is too long");
-	if ((fd = mkstemp(path)) < 0)
-		return err_set(&r->err, ERR_IO, "cannot make a temporary file in %s: %s", dir,
-		               strerror(errno));
-	while (done < r->body.len) {
-		ssize_t n = write(fd, r->body.data + done, r->body.len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int saved = errno;
-			close(fd);
-			unlink(path);
-			return err_set(&r->err, ERR_IO, "cannot write %s: %s", path,
-			               strerror(saved));
-		}
-		done += (size_t)n;
-	}
-	if (close(fd) != 0) {
-		unlink(path);
-		return err_set(&r->err, ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	}
-	return 0;
-}
-
 /* The body is the file; ?format=shadowserver|csv|json (default: from its first line),
- * ?source=NAME. Runs off the event threads: a large feed takes a while. */
+ * ?source=NAME, ?filename=NAME (the report's own name, which the file gets: Shadowserver's
+ * report type is read from it). The route is BODY_FILE: the server has written the body to a
+ * private temporary file as it arrived (up to web.upload_max), which is removed when the
+ * request ends. Runs off the event threads: a large feed takes a while. */
 int api_scan_import(struct req *r)
 {
 	struct act act;
 	struct scan_import_result res;
 	enum scan_format format = SCAN_FORMAT_AUTO;
 	const char *fmt = req_query(r, "format");
-	char actor[128], path[4096];
+	const char *path;
+	char actor[128];
+	uint64_t size = 0;
 	int rc;
 
-	if (r->body.len == 0)
+	path = req_body_file(r, &size);
+	if (path == NULL || size == 0)
 		return err_set(
 		    &r->err, ERR_INPUT,
 		    "the body is empty: send the scan file (Shadowserver CSV, CSV or JSON"
@@ -593,8 +565,6 @@ int api_scan_import(struct req *r)
 	if ((rc = api_query_time(r, "at", &act.at)) != 0)
 		return rc;
 	memset(&res, 0, sizeof(res));
-	if ((rc = body_to_file(r, path, sizeof(path))) != 0)
-		return rc;
 	if ((rc = api_begin(r)) == 0) {
 		rc = scan_import(r->db, &act, path, format, req_query(r, "source"), &res, &r->err);
 		if (rc != 0 && strstr(r->err.msg, path) != NULL) {
@@ -606,7 +576,6 @@ int api_scan_import(struct req *r)
 			snprintf(r->err.msg, sizeof(r->err.msg), "%s", msg);
 		}
 	}
-	unlink(path);
 	if (rc != 0 && r->db->in_tx)
 		db_rollback(r->db);
 	if (rc != 0)
