@@ -2362,6 +2362,13 @@ static int imported_before(struct imp *s, FILE *f, int64_t size, const char *hea
 int scan_import(struct db *db, const struct act *act, const char *path, enum scan_format format,
                 const char *source, struct scan_import_result *r, struct err *e)
 {
+	return scan_import_as(db, act, path, path, format, source, r, e);
+}
+
+int scan_import_as(struct db *db, const struct act *act, const char *path, const char *name,
+                   enum scan_format format, const char *source, struct scan_import_result *r,
+                   struct err *e)
+{
 	struct imp s;
 	struct packer pk;
 	struct scanfeed *feed = NULL;
@@ -2378,7 +2385,7 @@ int scan_import(struct db *db, const struct act *act, const char *path, enum sca
 	memset(&pk, 0, sizeof(pk));
 	s.db = db;
 	s.act = act;
-	s.path = path;
+	s.path = name; /* what messages and the record call it */
 	s.r = r;
 	s.intro =
 	    "Bij een scan van het internet (bron: %s) zijn in de netwerken van uw\n"
@@ -2389,9 +2396,9 @@ int scan_import(struct db *db, const struct act *act, const char *path, enum sca
 		               "--source \"%.40s\": expected a name of 1-100 characters", source);
 	f = fopen(path, "rb");
 	if (f == NULL)
-		return err_set(e, ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+		return err_set(e, ERR_INPUT, "%s: cannot open: %s", name, strerror(errno));
 	s.fd = fileno(f);
-	if ((rc = file_head(f, path, head, &size, e)) != 0 ||
+	if ((rc = file_head(f, name, head, &size, e)) != 0 ||
 	    (rc = imported_before(&s, f, size, head, &before, sha, e)) != 0)
 		goto out;
 	if (before) {
@@ -2414,7 +2421,7 @@ int scan_import(struct db *db, const struct act *act, const char *path, enum sca
 	 * rows, to store the systems */
 	defsource[0] = '\0';
 	s.source = source ? source : defsource;
-	feed = scanfeed_new(format, path, NULL, NULL);
+	feed = scanfeed_new(format, name, NULL, NULL);
 	phase(t0, "setup");
 	if ((rc = packer_start(&pk, e)) != 0)
 		goto out;
@@ -2455,7 +2462,7 @@ int scan_import(struct db *db, const struct act *act, const char *path, enum sca
 	db_bind_text(st, 2, sha);
 	db_bind_int(st, 3, size);
 	db_bind_text(st, 4, head);
-	db_bind_text(st, 5, path);
+	db_bind_text(st, 5, name);
 	db_bind_text(st, 6, r->format);
 	db_bind_text(st, 7, r->report[0] ? r->report : NULL);
 	db_bind_text(st, 8, s.source);
@@ -2483,7 +2490,7 @@ int scan_import(struct db *db, const struct act *act, const char *path, enum sca
 	snprintf(object, sizeof(object), "scan:%lld", (long long)s.id);
 	rc = event_append(
 	    db, act, "scan.import", object,
-	    json_pack("{s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "file", path,
+	    json_pack("{s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "file", name,
 	              "sha256", sha, "format", r->format, "report", r->report[0] ? r->report : NULL,
 	              "source", s.source, "rows", (json_int_t)r->rows, "observations",
 	              (json_int_t)r->observations, "duplicates", (json_int_t)r->duplicates,

@@ -46,6 +46,12 @@ struct scan_import_result {
  * of the file is stored. Fills *r. */
 int scan_import(struct db *db, const struct act *act, const char *path, enum scan_format format,
                 const char *source, struct scan_import_result *r, struct err *e);
+/* The same for a file that is known to people by another name (an upload kept in a temporary
+ * file): messages, the import's record and the Shadowserver report type (which the name tells)
+ * use name; path is only read. */
+int scan_import_as(struct db *db, const struct act *act, const char *path, const char *name,
+                   enum scan_format format, const char *source, struct scan_import_result *r,
+                   struct err *e);
 
 struct scan_filter {
 	const char *org;      /* only this organisation's systems */

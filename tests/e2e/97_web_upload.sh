@@ -231,6 +231,11 @@ N_API=$(jv 'len(d)')
 "$BAKEN" --db "$T/cli.db" --json scan list --org agency-a1 >"$T/out" 2>"$T/err"
 [ "$N_API" = "$(jv 'len(d)')" ] && [ "$N_API" -gt 0 ] || fail "the agency's systems: api $N_API, cli $(jv 'len(d)')"
 
+# the import is known by the name the client gave, not by its temporary file
+NCHECK=$((NCHECK + 1))
+NAME=$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select file from scan_imports order by id desc limit 1').fetchone()[0])" "$DB")
+[ "$NAME" = "${F##*/}" ] || fail "the import is recorded as $NAME, not ${F##*/}"
+
 # the same file twice: nothing added
 curl -s -o "$T/out" -w '%{http_code}' -H "Authorization: Bearer $ANA" --data-binary @"$F" "$U$IMPORT" >"$T/code"
 NCHECK=$((NCHECK + 1))

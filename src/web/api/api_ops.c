@@ -566,15 +566,10 @@ int api_scan_import(struct req *r)
 		return rc;
 	memset(&res, 0, sizeof(res));
 	if ((rc = api_begin(r)) == 0) {
-		rc = scan_import(r->db, &act, path, format, req_query(r, "source"), &res, &r->err);
-		if (rc != 0 && strstr(r->err.msg, path) != NULL) {
-			/* the temporary file's name means nothing to the client */
-			char msg[sizeof(r->err.msg)];
-			const char *at = strstr(r->err.msg, path);
-			snprintf(msg, sizeof(msg), "%.*sthe body%s", (int)(at - r->err.msg),
-			         r->err.msg, at + strlen(path));
-			snprintf(r->err.msg, sizeof(r->err.msg), "%s", msg);
-		}
+		/* known by the name the client gave it, not by its temporary file */
+		const char *name = req_query(r, "filename");
+		rc = scan_import_as(r->db, &act, path, name && *name ? name : "upload", format,
+		                    req_query(r, "source"), &res, &r->err);
 	}
 	if (rc != 0 && r->db->in_tx)
 		db_rollback(r->db);
