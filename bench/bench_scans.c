@@ -345,6 +345,18 @@ static int write_orgs(const struct blockset *s, const char *json_path, const cha
 	return fclose(csv) != 0 || rc != 0 ? -1 : 0;
 }
 
+/* The indexes of the IPv4 blocks into v4b and of the IPv6 ones into v6b (each room for all). */
+static void split_families(const struct blockset *s, size_t *v4b, size_t *nv4, size_t *v6b,
+                           size_t *nv6)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].prefix >= 96)
+			v4b[(*nv4)++] = i;
+		else
+			v6b[(*nv6)++] = i;
+	}
+}
+
 /* The Shadowserver report, and the addresses alone (for PostgreSQL). */
 static int write_scan(const struct blockset *s, long rows, const char *csv_path,
                       const char *ips_path, unsigned char (*ips)[16])
@@ -356,12 +368,7 @@ static int write_scan(const struct blockset *s, long rows, const char *csv_path,
 
 	if (f == NULL || g == NULL)
 		return -1;
-	for (size_t i = 0; i < s->n; i++) {
-		if (s->v[i].prefix >= 96)
-			v4b[nv4++] = i;
-		else
-			v6b[nv6++] = i;
-	}
+	split_families(s, v4b, &nv4, v6b, &nv6);
 	fputs("\"timestamp\",\"severity\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\","
 	      "\"asn\",\"geo\",\"region\",\"city\",\"naics\",\"hostname_source\",\"sector\","
 	      "\"http\",\"http_code\",\"http_reason\",\"content_type\",\"connection\","
@@ -410,12 +417,7 @@ static int write_next_day(const struct blockset *s, const char *day1, const char
 
 	if (in == NULL || out == NULL)
 		return -1;
-	for (size_t i = 0; i < s->n; i++) {
-		if (s->v[i].prefix >= 96)
-			v4b[nv4++] = i;
-		else
-			v6b[nv6++] = i;
-	}
+	split_families(s, v4b, &nv4, v6b, &nv6);
 	if (fgets(line, sizeof(line), in))
 		fputs(line, out); /* the header */
 	while (rc == 0 && fgets(line, sizeof(line), in)) {

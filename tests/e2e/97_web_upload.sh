@@ -126,17 +126,7 @@ run config set web.upload_max 1023
 [ "$RC" -eq 1 ] || fail "web.upload_max 1023 is taken"
 
 # ---- a write that fails (the server may write no file over 8 MB): 500, nothing left ----
-PORT=$(free_port)
-U=http://127.0.0.1:$PORT
-sh -c 'ulimit -f 16384; trap "" XFSZ; exec "$0" "$@"' "$BAKEN" --db "$DB" serve \
-	--listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
-SERVER=$!
-i=0
-until curl -s -f -o /dev/null "$U/healthz"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || die "the server did not answer /healthz: $(peek "$T/serve.log")"
-	sleep 0.1
-done
+serve_start sh -c 'ulimit -f 16384; trap "" XFSZ; exec "$0" "$@"'
 curl -s -o "$T/out" -w '%{http_code}' -H "Authorization: Bearer $ANA" --data-binary @"$F" \
 	"$U$IMPORT" >"$T/code"
 NCHECK=$((NCHECK + 1))

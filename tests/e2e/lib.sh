@@ -244,13 +244,14 @@ seed_orgs() {
 free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SERVER=""
 stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
-# serve_start: `baken serve` on $DB at a free loopback port, delivering nothing; sets PORT,
-# U (its base URL) and SERVER (its pid) and returns once /healthz answers. The script traps
-# stop_server (or its own cleanup) on EXIT.
+# serve_start [COMMAND...]: `baken serve` on $DB at a free loopback port, delivering nothing
+# (run by COMMAND when given, e.g. a shell that sets a ulimit first); sets PORT, U (its base
+# URL) and SERVER (its pid) and returns once /healthz answers. The script traps stop_server
+# (or its own cleanup) on EXIT.
 serve_start() {
 	PORT=$(free_port)
 	U=http://127.0.0.1:$PORT
-	"$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
+	"$@" "$BAKEN" --db "$DB" serve --listen "127.0.0.1:$PORT" --deliver-interval 0 >"$T/serve.out" 2>"$T/serve.log" &
 	SERVER=$!
 	i=0
 	until curl -s -f -o /dev/null "$U/healthz"; do
