@@ -15,12 +15,19 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int allowed = 1;
+
+void progress_allow(int yes)
+{
+	allowed = yes;
+}
+
 void progress_start(struct progress *p, const char *label, int64_t total, int64_t min)
 {
 	p->label = label;
 	p->total = total > 0 ? total : 1;
 	p->drawn_ms = 0;
-	p->on = isatty(STDERR_FILENO) && total >= min;
+	p->on = allowed && isatty(STDERR_FILENO) && total >= min;
 }
 
 void progress_update(struct progress *p, int64_t done)

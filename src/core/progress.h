@@ -13,6 +13,9 @@ struct progress {
 	int on;           /* drawing at all */
 };
 
+/* Whether bars may be drawn at all (default yes): the server says no, its stderr is a log
+ * even on a terminal, and the imports it runs for the API are nobody's to watch there. */
+void progress_allow(int yes);
 /* Starts a bar for total units; it stays off when stderr is no terminal or total < min. */
 void progress_start(struct progress *p, const char *label, int64_t total, int64_t min);
 /* Redraws with done units, at most ten times a second. */

@@ -1,6 +1,7 @@
 /* scan.c: scan imports, ownership by longest prefix, informing owners, exposure over time. */
 #include "model/scan.h"
 
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
@@ -313,6 +314,7 @@ struct imp {
 	size_t npend;
 	unsigned char *pbuf;
 	size_t pbuflen, pbufcap;
+	struct progress bar; /* on a terminal: the file read, then the systems stored */
 	char *insert_sql[2]; /* for INSERT_BATCH rows, and for the rest */
 	size_t insert_rows[2];
 	struct scan_import_result *r;
@@ -1255,6 +1257,8 @@ static int read_file(struct imp *s, FILE *f, struct scanfeed *feed, struct packe
 				sys_prefetch(s, s->last_cve, b->v[i + PREFETCH_AHEAD].ip);
 			rc = imp_rec(s, b, &b->v[i], e);
 		}
+		if (b->n > 0)
+			progress_update(&s->bar, b->v[b->n - 1].off);
 		block_free(b);
 		if (rc == 0)
 			rc = store_chunks(s, pk, e);
@@ -2035,6 +2039,7 @@ static int store_systems(struct imp *s, struct err *e)
 	if (s->nmore > 1)
 		qsort(s->more, s->nmore, sizeof(*s->more), sighting_order);
 	phase(t, "sort");
+	progress_start(&s->bar, "storing the systems", (int64_t)s->nsys, 100000);
 	for (size_t i = 0; i < s->nsys && rc == 0; i++) {
 		uint32_t k = order[i];
 		const struct extra_day *xd = NULL;
@@ -2069,11 +2074,14 @@ static int store_systems(struct imp *s, struct err *e)
 		if (rc == 0)
 			rc = store_one(s, &s->sys[k], stored, xd, nxd, mo, nmo, quiet_before, &dv,
 			               e);
+		if (i % 4096 == 0)
+			progress_update(&s->bar, (int64_t)i);
 	}
 	free(order);
 	free(corder);
 	if (rc == 0)
 		rc = insert_flush(s, e);
+	progress_end(&s->bar);
 	phase(t, "write");
 	if (rc == 0)
 		rc = dayvec_store(s, &dv, e);
@@ -2425,7 +2433,9 @@ int scan_import_as(struct db *db, const struct act *act, const char *path, const
 	phase(t0, "setup");
 	if ((rc = packer_start(&pk, e)) != 0)
 		goto out;
+	progress_start(&s.bar, name, size, (int64_t)16 << 20);
 	rc = read_file(&s, f, feed, &pk, e);
+	progress_end(&s.bar);
 	phase(t0, "read");
 	if (rc != 0 || (rc = packer_finish(&pk, sha, e)) != 0)
 		goto out;

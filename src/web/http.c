@@ -5,6 +5,7 @@
  * connections, lets requests in flight finish, and returns. */
 #include "web/http.h"
 
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
@@ -1028,6 +1029,8 @@ int web_serve(const struct web_options *o, struct err *e)
 	                                                        : cores);
 	const union MHD_DaemonInfo *info;
 	int rc = 0, sig = 0, deliver = 0;
+
+	progress_allow(0); /* the imports it runs draw no bars in its log */
 
 	memset(&srv, 0, sizeof(srv));
 	memset(&d, 0, sizeof(d));
