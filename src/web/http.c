@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gpgme.h>
@@ -32,6 +33,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -493,7 +495,10 @@ static int upload_open(struct req *r)
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	buf_init(&path, 4096);
-	if (buf_printf(&path, "%s/baken-upload-XXXXXX", dir) != 0 || mkdtemp(path.data) == NULL)
+	/* the server's pid in the name: a server killed mid-upload leaves it, the next removes
+	 * it (upload_sweep) */
+	if (buf_printf(&path, "%s/baken-upload-%ld-XXXXXX", dir, (long)getpid()) != 0 ||
+	    mkdtemp(path.data) == NULL)
 		goto fail;
 	r->body_dir = xstrdup(buf_str(&path));
 	if (buf_printf(&path, "/%s", name) != 0 ||
@@ -512,6 +517,51 @@ fail:
 	fprintf(stderr, "baken serve: %s %s: %s\n", r->method, r->path, detail);
 	router_error(r, 500, detail);
 	return -1;
+}
+
+/* Removes the upload directories in $TMPDIR (or /tmp) that a server killed mid-upload left:
+ * ours (same owner, not a link), named for a process that no longer exists. A directory of a
+ * server still running, here or sharing the directory, is left alone. */
+static void upload_sweep(void)
+{
+	const char *dir = getenv("TMPDIR");
+	DIR *d, *sub;
+	struct dirent *de, *f;
+	char path[4096], file[4096];
+	struct stat sb;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, "baken-upload-", 13) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(de->d_name + 13, &end, 10);
+		if (errno != 0 || end == de->d_name + 13 || *end != '-' || pid <= 0 ||
+		    (long)(pid_t)pid != pid || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		        sizeof(path) ||
+		    lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() ||
+		    (sub = opendir(path)) == NULL)
+			continue;
+		while ((f = readdir(sub)) != NULL)
+			if (f->d_name[0] != '.' && (size_t)snprintf(file, sizeof(file), "%s/%s",
+			                                            path, f->d_name) < sizeof(file))
+				unlink(file);
+		closedir(sub);
+		if (rmdir(path) == 0)
+			fprintf(
+			    stderr,
+			    "baken serve: removed %s, left by a server that stopped mid-upload\n",
+			    path);
+	}
+	closedir(d);
 }
 
 /* Appends a piece of the body to its file. Over web.upload_max, or when a write fails, the
@@ -1031,6 +1081,7 @@ int web_serve(const struct web_options *o, struct err *e)
 	int rc = 0, sig = 0, deliver = 0;
 
 	progress_allow(0); /* the imports it runs draw no bars in its log */
+	upload_sweep();
 
 	memset(&srv, 0, sizeof(srv));
 	memset(&d, 0, sizeof(d));

@@ -140,7 +140,21 @@ wait
 NCHECK=$((NCHECK + 1))
 ! grep -q "Sanitizer" "$T/serve.log" || fail "the limited server: $(grep -A5 Sanitizer "$T/serve.log" | head -n 20)"
 
+# ---- what a server killed mid-upload left is removed when one starts again; the directory
+# of a server that still runs (here: this shell's pid) is not ----
+sh -c 'exit 0' &
+DEAD=$!
+wait "$DEAD"
+mkdir -p "$UP/baken-upload-$DEAD-Xa1b2c" "$UP/baken-upload-$$-Xd3e4f"
+printf 'half a report' >"$UP/baken-upload-$DEAD-Xa1b2c/body"
+printf 'in flight' >"$UP/baken-upload-$$-Xd3e4f/body"
 serve_start
+NCHECK=$((NCHECK + 3))
+[ ! -e "$UP/baken-upload-$DEAD-Xa1b2c" ] || fail "the upload of a dead server is left: $(ls -la "$UP" | tr '\n' ' ')"
+[ -f "$UP/baken-upload-$$-Xd3e4f/body" ] || fail "the upload of a running server was removed"
+grep -q "removed .*baken-upload-$DEAD-Xa1b2c, left by a server that stopped mid-upload" "$T/serve.log" ||
+	fail "the removal is not in the log: $(peek "$T/serve.log")"
+rm -r "$UP/baken-upload-$$-Xd3e4f"
 
 # ---- refused on the headers: nothing is written, the body is not even sent ----
 NCHECK=$((NCHECK + 4))
