@@ -619,19 +619,35 @@ static void outbox_send(const struct outbox_conf *c, struct smtp_client **smtp,
 	free(mails);
 }
 
-static void outbox_items_free(struct outbox_item *items, size_t n)
+/* A claimed batch: it moves from claim to sender to record as one value, so its count never
+ * outlives its items. */
+struct outbox_batch {
+	struct outbox_item *items;
+	size_t n;
+};
+
+static void outbox_batch_free(struct outbox_batch *b)
 {
-	for (size_t i = 0; i < n; i++)
-		outbox_item_free(&items[i]);
-	free(items);
+	for (size_t i = 0; i < b->n; i++)
+		outbox_item_free(&b->items[i]);
+	free(b->items);
+	*b = (struct outbox_batch){NULL, 0};
+}
+
+/* Takes the batch out of *b, leaving it empty. */
+static struct outbox_batch outbox_batch_take(struct outbox_batch *b)
+{
+	struct outbox_batch t = *b;
+
+	*b = (struct outbox_batch){NULL, 0};
+	return t;
 }
 
 /* A batch being sent on the sender thread. */
 struct outbox_sender {
 	const struct outbox_conf *c;
 	struct smtp_client **smtp;
-	struct outbox_item *items;
-	size_t n;
+	struct outbox_batch batch;
 	pthread_t thread;
 };
 
@@ -639,7 +655,7 @@ static void *outbox_sender_main(void *arg)
 {
 	struct outbox_sender *s = arg;
 
-	outbox_send(s->c, s->smtp, s->items, s->n);
+	outbox_send(s->c, s->smtp, s->batch.items, s->batch.n);
 	return NULL;
 }
 
@@ -651,10 +667,9 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 	struct smtp_client *smtp = NULL;
 	struct outbox_matched mc = {NULL, {NULL, 0, 0, 0}};
 	struct outbox_sender sender = {.c = &c, .smtp = &smtp};
+	struct outbox_batch done = {NULL, 0}; /* sent, to be recorded */
 	size_t ncache = 0;
-	int64_t waiting = 0;
-	struct outbox_item *done = NULL; /* sent, to be recorded */
-	size_t ndone = 0;
+	int64_t waiting = 0, started = time_now(), now = act->at;
 	int rc, sending = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -666,15 +681,17 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 	 * sent, k+1 goes out at once. One commit per batch. */
 	for (;;) {
 		struct alert_deliver_stats got = {0, 0, 0};
-		struct outbox_item *items = NULL;
-		size_t n = 0;
+		struct outbox_batch claimed = {NULL, 0};
 
+		/* the run's clock goes on from act->at: a lease taken late in a long run must not
+		 * have run out already for the other workers */
+		now = act->at + (time_now() - started);
 		if ((rc = db_begin(db, e)) == 0) {
-			if (done != NULL)
-				rc = outbox_record(db, &c, done, ndone, act->at, &got, e);
+			if (done.n > 0)
+				rc = outbox_record(db, &c, done.items, done.n, now, &got, e);
 			if (rc == 0)
-				rc = outbox_claim(db, &c, act->at, c.smtp_url == NULL, &items, &n,
-				                  e);
+				rc = outbox_claim(db, &c, now, c.smtp_url == NULL, &claimed.items,
+				                  &claimed.n, e);
 			if (rc == 0)
 				rc = db_commit(db, e);
 			if (rc != 0)
@@ -682,54 +699,51 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 		}
 		/* a batch not recorded stays claimed by this process: the next run takes it back
 		 * (this pid gone, or its lease run out) and sends it again, same Message-IDs */
-		outbox_items_free(done, ndone);
-		done = NULL;
+		outbox_batch_free(&done);
 		if (rc != 0) {
-			outbox_items_free(items, n);
+			outbox_batch_free(&claimed);
 			break;
 		}
 		st->delivered += got.delivered;
 		st->retrying += got.retrying;
 		st->failed += got.failed;
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < claimed.n; i++) {
+			struct outbox_item *it = &claimed.items[i];
 			struct err re = {0, ""};
-			const struct outbox_version *ov = outbox_version(
-			    db, &c, &cache, &ncache, items[i].advisory, items[i].num, &re);
-			if (ov == NULL ||
-			    outbox_render(&c, &items[i], ov, &mc, act->at, &re) != 0) {
-				items[i].result = ERR_INPUT;
-				snprintf(items[i].error, sizeof(items[i].error), "%.255s", re.msg);
+			const struct outbox_version *ov =
+			    outbox_version(db, &c, &cache, &ncache, it->advisory, it->num, &re);
+			if (ov == NULL || outbox_render(&c, it, ov, &mc, now, &re) != 0) {
+				it->result = ERR_INPUT;
+				snprintf(it->error, sizeof(it->error), "%.255s", re.msg);
 			}
 		}
 		if (sending) {
 			pthread_join(sender.thread, NULL);
 			sending = 0;
 		}
-		done = sender.items; /* batch k is out (NULL: none was) */
-		ndone = sender.n;
-		sender.items = NULL;
-		if (n == 0) {
-			free(items); /* claimed nothing */
+		done = outbox_batch_take(&sender.batch); /* batch k is out (empty: none was) */
+		if (claimed.n == 0) {
+			outbox_batch_free(&claimed);
 		} else {
-			sender.items = items;
-			sender.n = n;
+			sender.batch = outbox_batch_take(&claimed);
 			/* without a thread it is sent here, and recorded with the next claim */
 			if (pthread_create(&sender.thread, NULL, outbox_sender_main, &sender) == 0)
 				sending = 1;
 			else
 				outbox_sender_main(&sender);
 		}
-		if (done == NULL && sender.items == NULL)
+		if (done.n == 0 && sender.batch.n == 0)
 			break; /* nothing sent to record, nothing claimed */
 	}
 	if (sending)
 		pthread_join(sender.thread, NULL);
-	if (sender.items != NULL) { /* the store failed: what is out is recorded if it can be */
+	if (sender.batch.n > 0) { /* the store failed: what is out is recorded if it can be */
 		struct alert_deliver_stats got = {0, 0, 0};
 		struct err re = {0, ""};
+		now = act->at + (time_now() - started);
 		if (db_begin(db, &re) == 0) {
-			if (outbox_record(db, &c, sender.items, sender.n, act->at, &got, &re) ==
-			        0 &&
+			if (outbox_record(db, &c, sender.batch.items, sender.batch.n, now, &got,
+			                  &re) == 0 &&
 			    db_commit(db, &re) == 0) {
 				st->delivered += got.delivered;
 				st->retrying += got.retrying;
@@ -738,7 +752,7 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 				db_rollback(db);
 			}
 		}
-		outbox_items_free(sender.items, sender.n);
+		outbox_batch_free(&sender.batch);
 	}
 	smtp_client_close(smtp);
 	free(mc.matched);

@@ -257,14 +257,29 @@ while :; do
 	done
 	[ "$done_n" = "$TOTAL" ] && break
 	[ "$(date +%s)" -lt "$wait_until" ] || break
+	alive=""
+	for w in 1 3; do eval "running \$WPID$w" && alive="$alive $w"; done
+	[ -n "$alive" ] || break # both survivors gone: nobody is left to deliver
 	sleep 0.2
 done
 secs=$(($(date +%s) - t0))
-for w in 1 3; do eval "kill -TERM \$WPID$w" 2>/dev/null; done
-sleep 1
+# the survivors must still run: a worker that died on its own is a failure, whatever it left
+for w in 1 3; do
+	eval "p=\$WPID$w"
+	NCHECK=$((NCHECK + 1))
+	if running "$p" && kill -TERM "$p" 2>/dev/null; then
+		n=0
+		while running "$p" && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+		kill -9 "$p" 2>/dev/null
+		wait "$p"
+	else
+		wait "$p"
+		fail "worker $w died on its own (exit $?): $(tail -n 3 "$T/worker.$w.log" | tr '\n' ' ')"
+	fi
+done
 echo "delivery: $done_n of $TOTAL delivered in $secs s by 4 workers (killed:$killed$([ -n "$OTHER" ] && echo '; worker 4 on another host name'))"
 NCHECK=$((NCHECK + 1))
-[ "$done_n" = "$TOTAL" ] || fail "after ${secs}s $done_n of $TOTAL alerts are delivered; states: $(q "SELECT state, count(*) FROM alerts GROUP BY state" | tr '\n' ' ')"
+[ "$done_n" = "$TOTAL" ] || fail "after ${secs}s $done_n of $TOTAL alerts are delivered; states and claimers: $(q "SELECT state, claimed_by, count(*) FROM alerts GROUP BY state, claimed_by" | tr '\n' ' ')"
 echo "batches recorded per worker: $(q "SELECT actor || ' ' || count(*) FROM events WHERE action = 'alert.deliver' GROUP BY actor ORDER BY actor" | tr '\n' ',')"
 echo "alerts by attempts: $(q "SELECT attempts || 'x ' || count(*) FROM alerts GROUP BY attempts ORDER BY attempts" | tr '\n' ',')"
 q "SELECT id, message_id, attempts FROM alerts WHERE channel = 'email'" >"$T/alerts.txt"

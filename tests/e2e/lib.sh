@@ -64,6 +64,12 @@ finish() {
 	echo "${0##*/}: $NCHECK checks hold"
 	exit 0
 }
+# running PID: the process runs (a child that died and was not waited for yet is a zombie,
+# which kill -0 still finds)
+running() {
+	running_st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$running_st" ] && [ "$running_st" != Z ]
+}
 # first bytes of a file on one line, for messages
 peek() { head -c "${2:-300}" "$1" 2>/dev/null | tr '\n' ' '; }
 

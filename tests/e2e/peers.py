@@ -1,14 +1,17 @@
 # Real peers for the alert tests, on loopback: an SMTP server (aiosmtpd) and a webhook receiver.
-#   peers.py smtp PORT OUT.jsonl [REFUSE_FILE]   every accepted message is one JSON line
+#   peers.py smtp PORT OUT.jsonl [REFUSE_FILE [DELAY]]
+#                                                 every accepted message is one JSON line
 #                                                 (from, to, message_id, subject, body); a
-#                                                 recipient listed in REFUSE_FILE gets 550
+#                                                 recipient listed in REFUSE_FILE ("-": none)
+#                                                 gets 550; DELAY: seconds before each 250
+#                                                 for a message (a slow server)
 #   peers.py web PORT OUT.jsonl                   every POST is one JSON line (path, headers,
 #                                                 body); /fail answers 500, /slow sleeps 5 s
 import asyncio, email, json, os, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def smtp(port, out, refuse):
+def smtp(port, out, refuse, delay):
     from aiosmtpd.controller import Controller
 
     class Keep:
@@ -19,6 +22,8 @@ def smtp(port, out, refuse):
             return '250 OK'
 
         async def handle_DATA(self, server, session, envelope):
+            if delay:
+                await asyncio.sleep(delay)
             raw = envelope.content.decode('utf8', 'replace')
             m = email.message_from_string(raw)
             body = m.get_payload(decode=True)
@@ -57,6 +62,7 @@ def web(port, out):
 
 
 if sys.argv[1] == 'smtp':
-    smtp(int(sys.argv[2]), sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+    smtp(int(sys.argv[2]), sys.argv[3], sys.argv[4] if len(sys.argv) > 4 and sys.argv[4] != '-' else None,
+         float(sys.argv[5]) if len(sys.argv) > 5 else 0)
 else:
     web(int(sys.argv[2]), sys.argv[3])
