@@ -104,7 +104,7 @@ static const char *method_label(const struct metrics *m, size_t i)
 	return i < m->nroutes && router_routes[i].method == POST ? "POST" : "GET";
 }
 
-int metrics_render(struct metrics *m, struct db *db, struct buf *out, struct err *e)
+int metrics_render(struct metrics *m, struct db *db, int staff, struct buf *out, struct err *e)
 {
 	json_t *states = NULL, *adv = NULL, *v;
 	const char *k;
@@ -155,14 +155,8 @@ int metrics_render(struct metrics *m, struct db *db, struct buf *out, struct err
 	           "# TYPE baken_http_requests_in_flight gauge\nbaken_http_requests_in_flight %ld\n"
 	           "# HELP baken_http_slow_queue_depth Requests waiting for a worker thread"
 	           " (password checks, signing).\n# TYPE baken_http_slow_queue_depth gauge\n"
-	           "baken_http_slow_queue_depth %ld\n"
-	           "# HELP baken_logins_total Login attempts, by result.\n"
-	           "# TYPE baken_logins_total counter\n"
-	           "baken_logins_total{result=\"ok\"} %ld\n"
-	           "baken_logins_total{result=\"failed\"} %ld\n"
-	           "baken_logins_total{result=\"rate_limited\"} %ld\n",
-	           atomic_load(&m->inflight), atomic_load(&m->workq), atomic_load(&m->login_ok),
-	           atomic_load(&m->login_failed), atomic_load(&m->login_limited));
+	           "baken_http_slow_queue_depth %ld\n",
+	           atomic_load(&m->inflight), atomic_load(&m->workq));
 	if (atomic_load(&m->cache)) {
 		long entries, bytes, hits, misses;
 		cache_stats(atomic_load(&m->cache), &entries, &bytes, &hits, &misses);
@@ -177,6 +171,19 @@ int metrics_render(struct metrics *m, struct db *db, struct buf *out, struct err
 		           "baken_http_cache_lookups_total{result=\"miss\"} %ld\n",
 		           entries, bytes, hits, misses);
 	}
+	if (!staff) {
+		buf_adds(out, "# baken: logins, alerts, queues and advisories are shown with a"
+		              " staff user's token (Authorization: Bearer)\n");
+		return 0;
+	}
+	buf_printf(out,
+	           "# HELP baken_logins_total Login attempts, by result.\n"
+	           "# TYPE baken_logins_total counter\n"
+	           "baken_logins_total{result=\"ok\"} %ld\n"
+	           "baken_logins_total{result=\"failed\"} %ld\n"
+	           "baken_logins_total{result=\"rate_limited\"} %ld\n",
+	           atomic_load(&m->login_ok), atomic_load(&m->login_failed),
+	           atomic_load(&m->login_limited));
 	if ((rc = stats_alerts_by_state(db, &states, e)) != 0 ||
 	    (rc = stats_queue_depth(db, &outbox, &calls, e)) != 0 ||
 	    (rc = stats_advisories(db, &adv, e)) != 0)

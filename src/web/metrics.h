@@ -25,7 +25,9 @@ void metrics_workq(struct metrics *m, int delta);
 void metrics_cache(struct metrics *m, struct cache *c);
 /* Failed logins refused, and logins refused by the rate limit. */
 void metrics_login(struct metrics *m, int ok, int limited);
-/* Appends every metric; the alert and queue gauges are read from the store db. */
-int metrics_render(struct metrics *m, struct db *db, struct buf *out, struct err *e);
+/* Appends the server's own metrics (requests, latency, in flight, cache) and, when staff is
+ * set, what tells of the store and its users: logins, alerts, queues, advisories per TLP, read
+ * from db. The public may not learn that a TLP:RED version exists, or how many were alerted. */
+int metrics_render(struct metrics *m, struct db *db, int staff, struct buf *out, struct err *e);
 
 #endif

@@ -289,8 +289,24 @@ NCHECK=$((NCHECK + 1))
 curl -s -D "$T/h" -o /dev/null "$U/advisories"
 grep -qi "^content-security-policy:.*frame-ancestors 'none'" "$T/h" && grep -qi '^x-content-type-options: nosniff' "$T/h" ||
 	fail "a page lacks CSP or nosniff: $(tr '\r\n' '  ' <"$T/h")"
+# /metrics: the server's own figures for anyone; what tells of the store (a TLP:RED version
+# exists, how many were alerted, failed logins) only with a staff user's token
+metrics() { # TOKEN-NAME (empty: none)
+	if [ -n "$1" ]; then
+		curl -s -H "Authorization: Bearer $(sed -n "s/^$1 //p" "$TOKENS")" "$U/metrics"
+	else
+		curl -s "$U/metrics"
+	fi
+}
 NCHECK=$((NCHECK + 1))
-curl -s "$U/metrics" | grep -q '^baken_alerts{state="queued"}' || fail "/metrics lacks baken_alerts by state"
+metrics ana | grep -q '^baken_alerts{state="queued"}' && metrics coo | grep -q '^baken_advisory_versions_published{tlp="RED"}' ||
+	fail "/metrics lacks the alerts by state or the versions by TLP for staff"
+for who in "" c-agency p-1; do
+	NCHECK=$((NCHECK + 1))
+	metrics "$who" >"$T/metrics"
+	grep -q '^baken_http_requests_total' "$T/metrics" && ! grep -qE '^baken_(alerts|advisor|logins|outbox|call)' "$T/metrics" ||
+		fail "/metrics for ${who:-the public}: want the server's figures only, got: $(grep -E '^baken_(alerts|advisor|logins)' "$T/metrics" | head -n 3 | tr '\n' ' ')"
+done
 NCHECK=$((NCHECK + 1))
 curl -s "$U/advisories?cve=CVE-2000-0001" | grep -q "$CLEAR" && fail "the CVE filter does not filter"
 NCHECK=$((NCHECK + 1))

@@ -133,7 +133,8 @@ int page_healthz(struct req *r)
 
 int page_metrics(struct req *r)
 {
-	int rc = metrics_render(r->app->metrics, r->db, &r->out, &r->err);
+	int staff = r->user.id != 0 && user_is_staff(&r->user);
+	int rc = metrics_render(r->app->metrics, r->db, staff, &r->out, &r->err);
 
 	if (rc != 0)
 		return rc;
