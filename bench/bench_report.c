@@ -15,7 +15,7 @@
  *   1. report_evaluation: reading the events and building the report (JSON in memory);
  *   2. the three renderings of it;
  *   3. `baken report evaluation --format html` end to end, the command a user runs
- *      (opening the store, bringing the clocks up to date, the report, writing it out).
+ *      (opening the store, the report, writing it out).
  *
  * Environment: BENCH_SCALE (default 1; 0.1 for a quick run) scales organisations and events;
  * BENCH_REPS (default 5); BENCH_DIR (default build/bench); BENCH_BAKEN (default build/baken). */
@@ -285,7 +285,7 @@ static void generate(const struct params *p)
 		if (inventory_put(db, &act, &row, 1, &e) != 0)
 			die("inventory fix", &e);
 	}
-	if (deadline_sync(db, NULL, &e) != 0)
+	if (deadline_sync(db, NULL, NULL, &e) != 0)
 		die("deadlines", &e);
 	/* the rest of the log: other changes, to 100,000 events */
 	for (long n = count(db, "SELECT count(*) FROM events"), i = 0; n < p->events; n++, i++) {

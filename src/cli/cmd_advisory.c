@@ -166,7 +166,7 @@ int cmd_advisory_publish(struct cli_ctx *c)
 	if (rc == 0)
 		rc = alert_on_publish(c->db, &c->act, id, num, material, &n, &c->err);
 	if (rc == 0) /* a high/high version starts the BIO clocks */
-		rc = deadline_sync(c->db, id, &c->err);
+		rc = deadline_sync(c->db, id, NULL, &c->err);
 	rc = cli_finish(c, rc);
 	if (rc != 0)
 		return rc;

@@ -49,9 +49,8 @@ int cmd_report_evaluation(struct cli_ctx *c)
 {
 	struct report_opts ro = {NULL, c->act.at, opt_get(&c->opts, "lang")};
 	const char *format = opt_get(&c->opts, "format"), *out = opt_get(&c->opts, "out");
-	json_t *r = NULL, *advs = NULL, *x;
+	json_t *r = NULL;
 	struct buf text;
-	size_t i;
 	int rc;
 
 	if ((rc = cli_operand(c, 0, "INCIDENT", &ro.incident)) != 0)
@@ -68,16 +67,7 @@ int cmd_report_evaluation(struct cli_ctx *c)
 		return err_set(&c->err, ERR_USAGE, "--lang %s: expected nl or en", ro.lang);
 	if ((rc = cli_open(c)) != 0)
 		return rc;
-	/* the clocks are brought up to date first: their start is an event the report reads */
-	rc = incident_advisories(c->db, ro.incident, &advs, &c->err);
-	json_array_foreach(advs, i, x)
-	{
-		if (rc == 0)
-			rc = deadline_sync(c->db, json_string_value(x), &c->err);
-	}
-	json_decref(advs);
-	if (rc == 0)
-		rc = report_evaluation(c->db, &ro, &r, &c->err);
+	rc = report_evaluation(c->db, &ro, &r, &c->err);
 	if ((rc = cli_finish(c, rc)) != 0)
 		return rc;
 	buf_init(&text, REPORT_MAX);

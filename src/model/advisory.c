@@ -1025,25 +1025,26 @@ static int affected_cmp(const void *pa, const void *pb)
 	return c ? c : version_key_cmp(a->key, a->keylen, b->key, b->keylen);
 }
 
+/* The rows of one product in a stretch of version keys: by the index inventory_match for every
+ * organisation, by the primary key (org_id, product) for one. */
+/* clang-format off */
+#define AFFECTED_SQL(where)                                                                        \
+	"SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"           \
+	" FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1" where
+#define AFFECTED_SQL_KEYS(org)                                                                     \
+	AFFECTED_SQL(org), AFFECTED_SQL(org " AND i.vkey >= ?2"),                                  \
+	AFFECTED_SQL(org " AND i.vkey <= ?3"), AFFECTED_SQL(org " AND i.vkey >= ?2 AND i.vkey <= ?3")
+/* clang-format on */
+
 static int affected_interval(struct db *db, const struct advisory_version *v, size_t i,
-                             const struct range *r, const struct key_interval *ki,
+                             const char *org, const struct range *r, const struct key_interval *ki,
                              struct affected_hits *hits, struct err *e)
 {
-	static const char *const sql[] = {
-	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1",
-	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
-	    " AND i.vkey >= ?2",
-	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
-	    " AND i.vkey <= ?3",
-	    "SELECT i.org_id, o.name, o.kind, i.version, i.vkey, i.count, i.internet_facing"
-	    " FROM inventory i JOIN orgs o ON o.id = i.org_id WHERE i.product = ?1"
-	    " AND i.vkey >= ?2 AND i.vkey <= ?3",
-	};
+	static const char *const sql[] = {AFFECTED_SQL_KEYS(""),
+	                                  AFFECTED_SQL_KEYS(" AND i.org_id = ?4")};
 	struct db_stmt *st;
-	int rc = db_prepare(db, sql[(ki->lo != NULL) + 2 * (ki->hi != NULL)], &st, e);
+	int rc = db_prepare(db, sql[(ki->lo != NULL) + 2 * (ki->hi != NULL) + 4 * (org != NULL)],
+	                    &st, e);
 
 	if (rc != 0)
 		return rc;
@@ -1052,6 +1053,8 @@ static int affected_interval(struct db *db, const struct advisory_version *v, si
 		db_bind_blob(st, 2, ki->lo, ki->lolen);
 	if (ki->hi)
 		db_bind_blob(st, 3, ki->hi, ki->hilen);
+	if (org)
+		db_bind_text(st, 4, org);
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		size_t klen;
 		const unsigned char *key = db_col_blob(st, 4, &klen);
@@ -1083,6 +1086,12 @@ static int affected_interval(struct db *db, const struct advisory_version *v, si
 
 int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out, struct err *e)
 {
+	return advisory_affected_org(db, v, NULL, out, e);
+}
+
+int advisory_affected_org(struct db *db, const struct advisory_version *v, const char *org,
+                          json_t **out, struct err *e)
+{
 	struct affected_hits hits = {NULL, 0, 0};
 	int rc = 0;
 
@@ -1096,7 +1105,7 @@ int advisory_affected(struct db *db, const struct advisory_version *v, json_t **
 		ki = xcalloc(r.n + 2, sizeof(*ki));
 		nki = range_key_intervals(&r, ki);
 		for (size_t k = 0; rc == 0 && k < nki; k++)
-			rc = affected_interval(db, v, i, &r, &ki[k], &hits, e);
+			rc = affected_interval(db, v, i, org, &r, &ki[k], &hits, e);
 		free(ki);
 		range_free(&r);
 	}

@@ -95,5 +95,8 @@ int advisory_list(struct db *db, json_t **out, struct err *e);
 /* Every inventory row in an affected range of the version (and not at a fixed version), with
  * the organisation's name and kind. */
 int advisory_affected(struct db *db, const struct advisory_version *v, json_t **out, struct err *e);
+/* The same rows of one organisation only (org NULL: of every one), read by its key. */
+int advisory_affected_org(struct db *db, const struct advisory_version *v, const char *org,
+                          json_t **out, struct err *e);
 
 #endif

@@ -177,8 +177,12 @@ int config_set(struct db *db, const struct act *act, const char *key, const char
 	if (rc < 0)
 		return rc;
 	snprintf(object, sizeof(object), "config:%s", key);
-	return event_append(db, act, "config.set", object,
-	                    json_pack("{s:s}", "value", k->secret ? "(secret)" : value), e);
+	rc = event_append(db, act, "config.set", object,
+	                  json_pack("{s:s}", "value", k->secret ? "(secret)" : value), e);
+	/* a rule turned on for a kind starts its clocks */
+	if (rc == 0 && strncmp(key, "deadline.", 9) == 0)
+		rc = deadline_sync(db, NULL, NULL, e);
+	return rc;
 }
 
 int config_list(struct db *db, json_t **out, struct err *e)

@@ -228,12 +228,13 @@ static int first_high(struct db *db, const char *advisory, int *num, int64_t *at
 	return rc < 0 ? rc : 0;
 }
 
-/* What the inventory says of the organisations with an open clock on advisory: per
- * organisation (in byorg) its rows of v's affected products ("rows"), whether one of them is
- * still in an affected range with systems ("vulnerable"), and the latest change of them
- * ("latest"). One query per affected product, not one per organisation. */
-static int inventory_scan(struct db *db, const char *advisory, const struct advisory_version *v,
-                          const struct range *ranges, json_t *byorg, struct err *e)
+/* What the inventory says of the organisations with an open clock on advisory (only that one
+ * when only is set): per organisation (in byorg) its rows of v's affected products ("rows"),
+ * whether one of them is still in an affected range with systems ("vulnerable"), and the
+ * latest change of them ("latest"). One query per affected product, not one per organisation. */
+static int inventory_scan(struct db *db, const char *advisory, const char *only,
+                          const struct advisory_version *v, const struct range *ranges,
+                          json_t *byorg, struct err *e)
 {
 	int rc = 0;
 
@@ -244,12 +245,14 @@ static int inventory_scan(struct db *db, const char *advisory, const struct advi
 		    db,
 		    "SELECT d.org_id, i.version, i.vkey, i.count, i.updated_at FROM deadlines d"
 		    " JOIN inventory i ON i.org_id = d.org_id AND i.product = ?2"
-		    " WHERE d.advisory_id = ?1 AND d.fixed_at IS NULL",
+		    " WHERE d.advisory_id = ?1 AND d.fixed_at IS NULL"
+		    " AND (?3 IS NULL OR d.org_id = ?3)",
 		    &st, e);
 		if (rc != 0)
 			return rc;
 		db_bind_text(st, 1, advisory);
 		db_bind_text(st, 2, v->affects[i].product);
+		db_bind_text(st, 3, only);
 		while ((rc = db_step(st, e)) == DB_ROW) {
 			const char *org = db_col_text(st, 0), *version = db_col_text(st, 1);
 			size_t klen;
@@ -325,7 +328,8 @@ static int clock_start(struct db *db, const char *advisory, int num, const char 
 	                    e);
 }
 
-static int sync_one(struct db *db, const char *advisory, int64_t now, struct err *e)
+static int sync_one(struct db *db, const char *advisory, const char *only, int64_t now,
+                    struct err *e)
 {
 	struct advisory_version v;
 	struct deadline_rule rules[5];
@@ -350,7 +354,7 @@ static int sync_one(struct db *db, const char *advisory, int64_t now, struct err
 	if ((rc = advisory_load(db, advisory, NULL, 0, &v, e)) != 0)
 		goto out;
 	/* who is affected now ... */
-	if ((rc = advisory_affected(db, &v, &rows, e)) != 0)
+	if ((rc = advisory_affected_org(db, &v, only, &rows, e)) != 0)
 		goto out;
 	json_array_foreach(rows, i, row)
 	{
@@ -361,22 +365,28 @@ static int sync_one(struct db *db, const char *advisory, int64_t now, struct err
 	rc = db_prepare(
 	    db,
 	    "SELECT DISTINCT a.org_id, o.kind FROM alerts a JOIN orgs o ON o.id = a.org_id"
-	    " WHERE a.advisory_id = ?1 AND a.num >= ?2 AND a.reason = 'affected'",
+	    " WHERE a.advisory_id = ?1 AND a.num >= ?2 AND a.reason = 'affected'"
+	    " AND (?3 IS NULL OR a.org_id = ?3)",
 	    &st, e);
 	if (rc != 0)
 		goto out;
 	db_bind_text(st, 1, advisory);
 	db_bind_int(st, 2, num);
+	db_bind_text(st, 3, only);
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_object_set_new(cands, db_col_text(st, 0), json_string(db_col_text(st, 1)));
 	db_done(st);
 	if (rc < 0)
 		goto out;
 	/* those with a clock already keep it */
-	rc = db_prepare(db, "SELECT org_id FROM deadlines WHERE advisory_id = ?1", &st, e);
+	rc = db_prepare(db,
+	                "SELECT org_id FROM deadlines WHERE advisory_id = ?1"
+	                " AND (?2 IS NULL OR org_id = ?2)",
+	                &st, e);
 	if (rc != 0)
 		goto out;
 	db_bind_text(st, 1, advisory);
+	db_bind_text(st, 2, only);
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_object_del(cands, db_col_text(st, 0));
 	db_done(st);
@@ -398,11 +408,12 @@ static int sync_one(struct db *db, const char *advisory, int64_t now, struct err
 	/* clocks whose inventory now shows only fixed versions */
 	rc = db_prepare(db,
 	                "SELECT org_id, started_at FROM deadlines WHERE advisory_id = ?1"
-	                " AND fixed_at IS NULL ORDER BY org_id",
+	                " AND fixed_at IS NULL AND (?2 IS NULL OR org_id = ?2) ORDER BY org_id",
 	                &st, e);
 	if (rc != 0)
 		goto out;
 	db_bind_text(st, 1, advisory);
+	db_bind_text(st, 2, only);
 	while ((rc = db_step(st, e)) == DB_ROW)
 		json_array_append_new(open, json_pack("{s:s, s:I}", "org", db_col_text(st, 0), "s",
 		                                      (json_int_t)field_col_time(st, 1)));
@@ -421,7 +432,7 @@ static int sync_one(struct db *db, const char *advisory, int64_t now, struct err
 			ranges = NULL;
 			goto out;
 		}
-	if ((rc = inventory_scan(db, advisory, &v, ranges, inv, e)) != 0)
+	if ((rc = inventory_scan(db, advisory, only, &v, ranges, inv, e)) != 0)
 		goto out;
 	json_array_foreach(open, i, row)
 	{
@@ -471,7 +482,7 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
-int deadline_sync(struct db *db, const char *advisory, struct err *e)
+int deadline_sync(struct db *db, const char *advisory, const char *org, struct err *e)
 {
 	struct db_stmt *st;
 	json_t *ids = json_array(), *x;
@@ -496,7 +507,7 @@ int deadline_sync(struct db *db, const char *advisory, struct err *e)
 	rc = 0;
 	json_array_foreach(ids, i, x)
 	{
-		if ((rc = sync_one(db, json_string_value(x), now, e)) != 0)
+		if ((rc = sync_one(db, json_string_value(x), org, now, e)) != 0)
 			break;
 	}
 out:
@@ -524,8 +535,6 @@ int deadline_list(struct db *db, const struct deadline_filter *f, int64_t asof, 
 			               "unknown advisory %s (`baken advisory list`)", f->advisory);
 	}
 	if (f->org && (rc = org_require(db, f->org, e)) != 0)
-		return rc;
-	if ((rc = deadline_sync(db, f->advisory, e)) != 0)
 		return rc;
 	field_time_text(asof, when);
 	rc =
@@ -697,7 +706,10 @@ int deadline_remind(struct db *db, const struct act *act, json_t **out, struct e
 	coordinator = config_get(db, "deadline.coordinator", NULL);
 	field_time_text(act->at, day);
 	day[10] = '\0';
-	if ((rc = deadline_list(db, &f, act->at, &rows, e)) != 0)
+	/* the clocks follow every change of their facts (deadline_sync); a database written
+	 * before that rule, or by hand, is brought up to date here, on each round of the worker */
+	if ((rc = deadline_sync(db, NULL, NULL, e)) != 0 ||
+	    (rc = deadline_list(db, &f, act->at, &rows, e)) != 0)
 		goto out;
 	json_array_foreach(rows, i, row)
 	{

@@ -81,18 +81,20 @@ struct deadline_verdict {
 void deadline_judge(const struct deadline_facts *f, int64_t asof, struct deadline_verdict *v);
 
 /* Starts the clocks that are due to run: for every advisory (advisory NULL) or one, with a
- * published high/high version, every organisation of a kind with a rule that is affected now
- * or was alerted as affected by that version or a later one. Marks clocks whose organisation's
- * inventory now shows only fixed versions. Logs deadline.start and deadline.fixed at the times
- * they happened (actor "system"). Idempotent. */
-int deadline_sync(struct db *db, const char *advisory, struct err *e);
+ * published high/high version, every organisation (org NULL) or the one of a kind with a rule
+ * that is affected now or was alerted as affected by that version or a later one. Marks clocks
+ * whose organisation's inventory now shows only fixed versions. Logs deadline.start and
+ * deadline.fixed at the times they happened (actor "system"). Idempotent. Called, in their
+ * transaction, by whatever changes those facts: publishing, the inventory, the kinds of
+ * organisations, the rules; reading never writes. */
+int deadline_sync(struct db *db, const char *advisory, const char *org, struct err *e);
 
 struct deadline_filter {
 	const char *advisory, *org; /* NULL: all */
 };
 
 /* One row per clock started by asof: org, name, kind, parent, advisory, version, rule,
- * started_at, due, state, days_over, remedied_at, via, answer. Syncs first. */
+ * started_at, due, state, days_over, remedied_at, via, answer. */
 int deadline_list(struct db *db, const struct deadline_filter *f, int64_t asof, json_t **out,
                   struct err *e);
 

@@ -1,12 +1,15 @@
 /* inventory.c: products per organisation. */
 #include "model/inventory.h"
 
+#include "model/deadline.h"
+
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/product.h"
 #include "domain/version.h"
 #include "formats/csvfile.h"
+#include "model/deadline.h"
 #include "model/org.h"
 
 #include <errno.h>
@@ -103,6 +106,8 @@ int inventory_put(struct db *db, const struct act *act, const struct inventory_r
 
 	if (rc != 0 && bad)
 		err_wrap(e, "field %s: ", bad);
+	if (rc == 0) /* a vulnerable version starts a BIO clock; a fixed one marks it */
+		rc = deadline_sync(db, NULL, r->org, e);
 	return rc;
 }
 
@@ -480,6 +485,8 @@ static int inv_import_any(struct db *db, const struct act *act, const char *path
 		                  json_pack("{s:s, s:I, s:b}", "file", path, "rows",
 		                            (json_int_t)s.rows, "replace", replace),
 		                  e);
+	if (rc == 0)
+		rc = deadline_sync(db, NULL, org, e);
 	*count = s.rows;
 	for (size_t i = 0; i < s.norgs; i++)
 		free(s.orgs[i]);
@@ -530,8 +537,9 @@ int inventory_remove(struct db *db, const struct act *act, const char *org, cons
 		return err_set(e, ERR_NOTFOUND, "%s has no inventory row %s %s", org, ref.name,
 		               version);
 	snprintf(object, sizeof(object), "org:%s", org);
-	return event_append(db, act, "inventory.remove", object,
-	                    json_pack("{s:s, s:s}", "product", ref.name, "version", version), e);
+	rc = event_append(db, act, "inventory.remove", object,
+	                  json_pack("{s:s, s:s}", "product", ref.name, "version", version), e);
+	return rc != 0 ? rc : deadline_sync(db, NULL, org, e);
 }
 
 int inventory_list(struct db *db, const char *org, const char *product, json_t **out, struct err *e)

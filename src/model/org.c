@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "domain/cidr.h"
 #include "formats/csvfile.h"
+#include "model/deadline.h"
 #include "model/field.h"
 #include "model/scan.h"
 
@@ -790,6 +791,8 @@ int org_import(struct db *db, const struct act *act, const char *path, int *coun
 		rc = event_append(db, act, "org.import", "org:*",
 		                  json_pack("{s:s, s:i}", "file", path, "organisations", (int)s.n),
 		                  e);
+	if (rc == 0) /* a changed kind may bring a BIO clock */
+		rc = deadline_sync(db, NULL, NULL, e);
 	*count = (int)s.n;
 	for (size_t i = 0; i < s.n; i++) {
 		free(s.ids[i]);

@@ -557,8 +557,7 @@ static int in_list(char **v, size_t n, const char *s)
 int user_may_read(struct db *db, const struct user *u, const struct advisory_version *v, int *ok,
                   struct err *e)
 {
-	json_t *affected = NULL, *row;
-	size_t i;
+	json_t *affected = NULL;
 	int rc;
 
 	*ok = 0;
@@ -584,15 +583,9 @@ int user_may_read(struct db *db, const struct user *u, const struct advisory_ver
 		return 0;
 	}
 	/* AMBER+STRICT and RED: only those addressed (above) or affected */
-	if ((rc = advisory_affected(db, v, &affected, e)) != 0)
+	if ((rc = advisory_affected_org(db, v, u->org, &affected, e)) != 0)
 		return rc;
-	json_array_foreach(affected, i, row)
-	{
-		if (strcmp(json_string_value(json_object_get(row, "org")), u->org) == 0) {
-			*ok = 1;
-			break;
-		}
-	}
+	*ok = json_array_size(affected) > 0;
 	json_decref(affected);
 	return 0;
 }

@@ -139,6 +139,23 @@ js 'sorted((r["org"], r["topic"]) for r in d) == [("cio", "escalation"), ("min-a
 	"the overdue ministry is reminded and escalated to the coordinator (it has no parent)"
 js 'one(d, topic="escalation")["overdue"] == ["min-a"]' "the escalation names the overdue organisation"
 
+# an agency that reports the vulnerable version after the publication gets its clock with that
+# change (started at the publication: overdue by now), not when somebody reads the clocks;
+# reading writes nothing
+must --at 2019-09-04T09:00:00Z org add agency-late --name "Dienst Laat" --kind agency --parent min-a
+must --at 2019-09-04T10:00:00Z inventory add agency-late --product pulsesecure:pulse_connect_secure --version 9.0R3.3
+NCHECK=$((NCHECK + 1))
+LAST=$("$PY" -c 'import sqlite3, sys; print(" ".join(a + "=" + o for a, o in reversed(sqlite3.connect(sys.argv[1]).execute("SELECT action, object FROM events ORDER BY id DESC LIMIT 2").fetchall())))' "$DB")
+[ "$LAST" = "inventory.put=org:agency-late deadline.start=deadline:$P:agency-late" ] ||
+	fail "the clock does not start in the inventory change's transaction: the last events are $LAST"
+must --json audit verify
+EV=$(jv 'd["events"]')
+must --json --at 2019-09-05T00:00:00Z deadline list --org agency-late
+js '[(r["advisory"], r["started_at"], r["state"]) for r in d] == [("'"$P"'", "2019-08-23T10:00:00Z", "overdue")]' \
+	"the late agency's clock runs from the publication"
+must --json audit verify
+js 'd["events"] == '"$EV" "deadline list wrote nothing"
+
 # ---- incidents ---------------------------------------------------------------------------------
 bad 1 'bad incident id' incident new "Citrix 2020" --title x
 bad 1 'unknown advisory' incident new citrix --title x --advisory NCSC-2019-0999

@@ -96,11 +96,15 @@ sys.exit(1 if bad else 0)
 EOF
 
 # ---- the dashboard and one advisory, against the commands ----
+events() { "$PY" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM events").fetchone()[0])' "$DB"; }
+E0=$(events)
 curl -s -b "$T/jar-coo" "$U/staff/dashboard?at=$AT" >"$T/dash.html"
 curl -s -b "$T/jar-coo" "$U/staff/advisories/$A/status?at=$AT" >"$T/status.html"
 curl -s -b "$T/jar-cri" "$U/staff/incidents/citrix-2020" >"$T/incident.html"
 curl -s -b "$T/jar-coo" "$U/staff/scans?advisory=$A" >"$T/scans.html"
 curl -s -b "$T/jar-coo" "$U/staff/scans?advisory=$A&by=sector" >"$T/scans-sector.html"
+NCHECK=$((NCHECK + 1))
+[ "$(events)" = "$E0" ] || fail "reading the coordinator's screens wrote $(($(events) - E0)) events (the clocks start when their facts change, not when read)"
 NCHECK=$((NCHECK + 1))
 "$PY" - "$T" "$A" >"$T/dashcheck" 2>&1 <<'EOF' || fail "the coordinator's screens: $(cat "$T/dashcheck")"
 import html, json, re, sys

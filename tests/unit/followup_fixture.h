@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "model/advisory.h"
+#include "model/deadline.h"
 #include "model/inventory.h"
 #include "model/org.h"
 
@@ -42,13 +43,15 @@ static inline void fx_at(struct fx *f, const char *iso)
 	f->act.at = fx_t(iso);
 }
 
-/* Publishes the draft of f->id at iso. */
+/* Publishes the draft of f->id at iso; a high/high version starts its clocks, as `advisory
+ * publish` does. */
 static inline void fx_publish(struct fx *f, const char *iso)
 {
 	int num, material;
 
 	fx_at(f, iso);
 	assert_int_equal(advisory_publish(f->db, &f->act, f->id, 0, 0, &num, &material, NULL), 0);
+	assert_int_equal(deadline_sync(f->db, f->id, NULL, NULL), 0);
 }
 
 /* 1.01: high/high, published at 24 Dec 2019 12:05. */

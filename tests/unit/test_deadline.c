@@ -173,9 +173,11 @@ static void test_clocks_in_store(void **state)
 	                          "SELECT count(*) FROM events WHERE action = 'deadline.start'"
 	                          " AND occurred_at = '2019-12-24T12:05:00Z' AND actor = 'system'"),
 	                 2);
-	/* idempotent */
+	/* idempotent; and reading them writes nothing */
 	events = fx_count(f, "SELECT count(*) FROM events");
-	assert_int_equal(deadline_sync(f->db, NULL, NULL), 0);
+	assert_int_equal(deadline_sync(f->db, NULL, NULL, NULL), 0);
+	assert_int_equal(deadline_sync(f->db, NULL, "agency-a1", NULL), 0);
+	json_decref(list(f, "2019-12-28T00:00:00Z"));
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM events"), events);
 	/* a clock before it started is not listed */
 	rows = list(f, "2019-12-24T12:00:00Z");
@@ -241,6 +243,68 @@ static void test_rule_per_kind(void **state)
 	json_decref(rows);
 }
 
+/* The clocks follow the facts when they change, in the same transaction, not when they are
+ * read: an organisation that reports a vulnerable version after the advisory, a rule turned on
+ * for a kind, an organisation that becomes an agency. */
+static void test_clocks_follow_changes(void **state)
+{
+	struct fx *f = *state;
+	static const struct org_fields late = {"agency-b", "Dienst B", "agency", "min-a", NULL};
+	json_t *rows;
+	char *csv;
+	FILE *fp;
+
+	fx_high(f);
+	assert_int_equal(
+	    fx_count(f, "SELECT count(*) FROM deadlines WHERE org_id IN ('agency-b', 'vital-e')"),
+	    0);
+	fx_at(f, "2020-01-03T10:00:00Z");
+	assert_int_equal(org_add(f->db, &f->act, &late, NULL), 0);
+	assert_int_equal(
+	    inventory_put(f->db, &f->act,
+	                  &(struct inventory_row){"agency-b", "citrix:adc", "13.0-41.20", 1, 1}, 1,
+	                  NULL),
+	    0);
+	/* started at the version's publication: overdue by then */
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM deadlines WHERE org_id = 'agency-b'"
+	                             " AND started_at = '2019-12-24T12:05:00Z'"),
+	                 1);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM events WHERE action = 'deadline.start'"
+	                             " AND object = 'deadline:' || (SELECT id FROM advisories)"
+	                             " || ':agency-b'"),
+	                 1);
+	rows = list(f, "2020-01-03T10:00:00Z");
+	assert_string_equal(state_of(rows, "agency-b"), "overdue");
+	json_decref(rows);
+	/* removing the vulnerable row leaves the clock; the fixed version marks it */
+	assert_int_equal(
+	    inventory_put(f->db, &f->act,
+	                  &(struct inventory_row){"agency-b", "citrix:adc", "13.0.47.24", 1, 1}, 1,
+	                  NULL),
+	    0);
+	assert_int_equal(
+	    inventory_remove(f->db, &f->act, "agency-b", "citrix:adc", "13.0-41.20", NULL), 0);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM deadlines WHERE org_id = 'agency-b'"
+	                             " AND fixed_at IS NOT NULL"),
+	                 1);
+	/* a rule turned on for vital providers starts theirs */
+	assert_int_equal(config_set(f->db, &f->act, "deadline.vital", "7d", NULL), 0);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM deadlines WHERE org_id = 'vital-e'"), 1);
+	/* other-x becomes an agency through an import of organisations */
+	csv = strdup("/tmp/baken-test-orgs-XXXXXX");
+	close(mkstemp(csv));
+	fp = fopen(csv, "w");
+	fputs("id,name,kind,parent,sector\nother-x,Gemeente X,agency,min-a,\n", fp);
+	fclose(fp);
+	{
+		int count = 0;
+		assert_int_equal(org_import(f->db, &f->act, csv, &count, NULL), 0);
+	}
+	unlink(csv);
+	free(csv);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM deadlines WHERE org_id = 'other-x'"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +314,7 @@ int main(void)
 	    cmocka_unit_test(test_state_names),
 	    cmocka_unit_test_setup_teardown(test_clocks_in_store, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_rule_per_kind, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_clocks_follow_changes, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

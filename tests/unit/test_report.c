@@ -65,7 +65,7 @@ static void scenario(struct fx *f)
 	assert_int_equal(incident_patch(f->db, &f->act, "citrix", "citrix:adc:>=13.0|<13.0.47.24",
 	                                NULL, "13.0.47.24", NULL),
 	                 0);
-	assert_int_equal(deadline_sync(f->db, NULL, NULL), 0);
+	assert_int_equal(deadline_sync(f->db, NULL, NULL, NULL), 0);
 }
 
 static json_t *evaluation(struct fx *f, const char *asof, const char *lang)

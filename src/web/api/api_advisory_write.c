@@ -162,7 +162,7 @@ int api_advisory_publish(struct req *r)
 	if (rc == 0)
 		rc = alert_on_publish(r->db, &act, r->params[0], num, material, &n, &r->err);
 	if (rc == 0) /* a high/high version starts the BIO clocks */
-		rc = deadline_sync(r->db, r->params[0], &r->err);
+		rc = deadline_sync(r->db, r->params[0], NULL, &r->err);
 	if (rc == 0) {
 		advisory_version_label(num, label, sizeof(label));
 		res = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "id", r->params[0],

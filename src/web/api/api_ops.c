@@ -432,13 +432,11 @@ out:
 	return rc;
 }
 
-/* ?lang=nl|en, ?at=TIME ("as of", like the CLI's --at). Runs in the route's transaction: the
- * BIO clocks are brought up to date first, as the CLI does. */
+/* ?lang=nl|en, ?at=TIME ("as of", like the CLI's --at). */
 int api_incident_evaluation(struct req *r)
 {
 	struct report_opts ro = {r->params[0], r->now, req_query(r, "lang")};
-	json_t *advs = NULL, *x, *out = NULL;
-	size_t i;
+	json_t *out = NULL;
 	int rc;
 
 	if (ro.lang && strcmp(ro.lang, "nl") != 0 && strcmp(ro.lang, "en") != 0)
@@ -447,15 +445,7 @@ int api_incident_evaluation(struct req *r)
 		return err_set(&r->err, ERR_INPUT,
 		               "query parameter \"format\": the API answers json (markdown and"
 		               " html: the CLI's report evaluation)");
-	if ((rc = api_query_time(r, "at", &ro.asof)) != 0 ||
-	    (rc = incident_advisories(r->db, ro.incident, &advs, &r->err)) != 0)
-		return rc;
-	json_array_foreach(advs, i, x)
-	{
-		if (rc == 0)
-			rc = deadline_sync(r->db, json_string_value(x), &r->err);
-	}
-	json_decref(advs);
+	rc = api_query_time(r, "at", &ro.asof);
 	if (rc == 0)
 		rc = report_evaluation(r->db, &ro, &out, &r->err);
 	if (rc != 0)

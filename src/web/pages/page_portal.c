@@ -312,7 +312,7 @@ static int portal_advisory(struct req *r, const char *id, json_t **matched, int 
                            json_t *followups)
 {
 	struct advisory_version v;
-	json_t *rows = NULL, *row, *st = NULL, *q;
+	json_t *rows = NULL, *st = NULL, *q;
 	size_t i;
 	int rc;
 
@@ -322,15 +322,11 @@ static int portal_advisory(struct req *r, const char *id, json_t **matched, int 
 		return rc == ERR_NOTFOUND ? 0 : rc;
 	for (size_t k = 0; k < v.nto; k++)
 		*addressed |= strcmp(v.to[k], r->user.org) == 0;
-	rc = advisory_affected(r->db, &v, &rows, &r->err);
+	rc = advisory_affected_org(r->db, &v, r->user.org, &rows, &r->err);
 	advisory_version_free(&v);
 	if (rc != 0)
 		return rc;
-	json_array_foreach(rows, i, row)
-	{
-		if (strcmp(json_string_value(json_object_get(row, "org")), r->user.org) == 0)
-			json_array_append(*matched, row);
-	}
+	json_array_extend(*matched, rows);
 	json_decref(rows);
 	if ((rc = followup_status(r->db, id, 0, r->now, &st, &r->err)) != 0)
 		return rc;
