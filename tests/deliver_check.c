@@ -108,14 +108,16 @@ static const char MUTE_PY[] = "import socket, sys, time\n"
 /* A strict SMTP server on raw sockets, one thread per connection, that offers no PIPELINING
  * and logs as "pipelined" every command that arrived before the reply to the one before
  * (bytes already waiting behind a command line). It refuses RCPT for reject550@, answers 502
- * to EHLO with NO_EHLO=1 (the client must fall back to HELO), and with DROP_AT=k closes the
- * connection after the k-th message's final dot without answering it. Each message is logged
+ * to EHLO with NO_EHLO=1 (the client must fall back to HELO), with DROP_AT=k closes the
+ * connection after the k-th message's final dot without answering it, and with RSET_CLOSE=1
+ * closes it on RSET without answering (as a server at its error limit). Each message is logged
  * with its recipient and its content, un-dot-stuffed as RFC 5321 4.5.2 says. */
 static const char STRICT_PY[] =
     "import json, os, socket, sys, threading\n"
     "port, path = int(sys.argv[1]), sys.argv[2]\n"
     "out = open(path, 'a', buffering=1)\n"
     "no_ehlo = os.environ.get('NO_EHLO'); drop_at = int(os.environ.get('DROP_AT', '0'))\n"
+    "rset_close = os.environ.get('RSET_CLOSE')\n"
     "lock = threading.Lock(); count = [0]\n"
     "def log(o):\n"
     "    with lock: out.write(json.dumps(o) + '\\n')\n"
@@ -156,6 +158,7 @@ static const char STRICT_PY[] =
     "        elif v == b'DATA':\n"
     "            if rcpt: data = []; r = b'354 End data with <CR><LF>.<CR><LF>'\n"
     "            else: r = b'554 5.5.1 Error: no valid recipients'\n"
+    "        elif v == b'RSET' and rset_close: c.close(); return\n"
     "        elif v == b'RSET': rcpt = []; r = b'250 2.0.0 Ok'\n"
     "        elif v == b'QUIT': c.sendall(b'221 2.0.0 Bye\\r\\n'); c.close(); return\n"
     "        else: r = b'502 5.5.2 Error: command not recognized'\n"
@@ -693,6 +696,27 @@ static void check_strict(const char *dir)
 	check(rc == 0 && early == 0 && msgs == 38 && count_ok(&m) == 38 &&
 	          m.items[2].result == ERR_IO && strstr(m.items[2].error, "550 5.1.1") != NULL &&
 	          m.items[8].result == ERR_INPUT,
+	      what);
+	json_decref(log);
+	free_msgs(&m);
+
+	/* a refusal is followed by RSET; a server that closes then (with the RSET unanswered)
+	 * costs a connection, not the batch, and not the process */
+	port = free_port();
+	snprintf(path, sizeof(path), "%s/strict-rset.jsonl", dir);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	pid = start_py(STRICT_PY, port, path, "", "RSET_CLOSE=1");
+	make_msgs(&m, 40, 3000, "NCSC-2019-0353 [v1.01] [H/H] Citrix ADC", rcpt_mixed);
+	rc = smtp_send_batch(&c, m.items, m.n, &e);
+	usleep(200000);
+	stop_py(pid);
+	log = read_jsonl(path);
+	snprintf(what, sizeof(what),
+	         "smtp: a server that closes on the RSET after a refusal: the refused recipient "
+	         "fails (%s), the other 38 of 40 arrive (%zu, %zu accepted)",
+	         m.items[2].error, json_array_size(log), count_ok(&m));
+	check(rc == 0 && json_array_size(log) == 38 && count_ok(&m) == 38 &&
+	          m.items[2].result == ERR_IO && strstr(m.items[2].error, "550 5.1.1") != NULL,
 	      what);
 	json_decref(log);
 	free_msgs(&m);

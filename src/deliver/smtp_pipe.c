@@ -446,8 +446,11 @@ static void conn_close(struct conn *c)
  * MAIL FROM answered is not tried again in this batch. */
 static void conn_fail(struct smtp_pipe *p, struct conn *c, const char *why)
 {
-	for (size_t i = 0; i < c->npend; i++)
-		item_broken(p, c->pend[(c->phead + i) % PIPE_PEND_MAX].it, why);
+	for (size_t i = 0; i < c->npend; i++) {
+		struct smtp_item *it = c->pend[(c->phead + i) % PIPE_PEND_MAX].it;
+		if (it) /* an RSET waiting for its answer is nobody's */
+			item_broken(p, it, why);
+	}
 	if (c->cur)
 		item_broken(p, c->cur, why);
 	if (!c->useful) {
