@@ -450,10 +450,10 @@ static int outbox_render(const struct outbox_conf *c, struct outbox_item *it,
 
 #define RECORD_CHUNK 64
 
-/* Marks the alerts ids[0..n) (n <= RECORD_CHUNK) delivered at nowtext: one statement for a
- * chunk, not one per alert. */
-static int outbox_delivered(struct db *db, const int64_t *ids, size_t n, const char *nowtext,
-                            struct err *e)
+/* Marks the alerts ids[0..n) (n <= RECORD_CHUNK) delivered at nowtext, those still claimed by
+ * this process: one statement for a chunk, not one per alert. Adds how many it marked to *ok. */
+static int outbox_delivered(struct db *db, const struct outbox_conf *c, const int64_t *ids,
+                            size_t n, const char *nowtext, long *ok, struct err *e)
 {
 	char sql[1024];
 	struct db_stmt *st;
@@ -465,26 +465,32 @@ static int outbox_delivered(struct db *db, const int64_t *ids, size_t n, const c
 	len = (size_t)snprintf(sql, sizeof(sql),
 	                       "UPDATE alerts SET state = 'delivered', delivered_at = ?1,"
 	                       " last_error = NULL, claimed_by = NULL, lease_until = NULL"
-	                       " WHERE state = 'sent' AND id IN (?2");
-	for (int i = 3; i <= RECORD_CHUNK + 1; i++)
+	                       " WHERE state = 'sent' AND claimed_by = ?2 AND id IN (?3");
+	for (int i = 4; i <= RECORD_CHUNK + 2; i++)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", ?%d", i);
 	snprintf(sql + len, sizeof(sql) - len, ")");
 	if ((rc = db_prepare(db, sql, &st, e)) != 0)
 		return rc;
 	db_bind_text(st, 1, nowtext);
+	db_bind_text(st, 2, c->claimer);
 	for (size_t i = 0; i < RECORD_CHUNK; i++) {
 		if (i < n)
-			db_bind_int(st, (int)i + 2, ids[i]);
+			db_bind_int(st, (int)i + 3, ids[i]);
 		else
-			db_bind_null(st, (int)i + 2);
+			db_bind_null(st, (int)i + 3);
 	}
 	rc = db_step(st, e);
 	db_done(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	*ok += (long)db_changes(db);
+	return 0;
 }
 
 /* Records the outcome of each item, in the caller's transaction; adds the counts to *stats
- * (the caller's copy, taken over when the transaction commits). */
+ * (the caller's copy, taken over when the transaction commits). An alert another process has
+ * claimed since (this one's lease ran out while it was stopped) is left to that one: what
+ * happens to it is what that one records. */
 static int outbox_record(struct db *db, const struct outbox_conf *c, struct outbox_item *items,
                          size_t n, int64_t now, struct alert_deliver_stats *stats, struct err *e)
 {
@@ -504,10 +510,9 @@ static int outbox_record(struct db *db, const struct outbox_conf *c, struct outb
 		int64_t wait = 60LL << (it->attempts > 9 ? 9 : it->attempts - 1);
 
 		if (it->result == 0) {
-			ok++;
 			ids[nids++] = it->id;
 			if (nids == RECORD_CHUNK) {
-				rc = outbox_delivered(db, ids, nids, nowtext, e);
+				rc = outbox_delivered(db, c, ids, nids, nowtext, &ok, e);
 				nids = 0;
 			}
 			continue;
@@ -516,7 +521,7 @@ static int outbox_record(struct db *db, const struct outbox_conf *c, struct outb
 		rc = db_prepare(db,
 		                "UPDATE alerts SET state = ?2, last_error = ?3,"
 		                " next_attempt_at = ?4, claimed_by = NULL, lease_until = NULL"
-		                " WHERE id = ?1 AND state = 'sent'",
+		                " WHERE id = ?1 AND state = 'sent' AND claimed_by = ?5",
 		                &st, e);
 		if (rc != 0)
 			break;
@@ -524,15 +529,18 @@ static int outbox_record(struct db *db, const struct outbox_conf *c, struct outb
 		db_bind_text(st, 2, give_up ? "failed" : "queued");
 		db_bind_text(st, 3, it->error);
 		db_bind_text(st, 4, next);
+		db_bind_text(st, 5, c->claimer);
 		rc = db_step(st, e);
 		db_done(st);
+		if (rc < 0 || db_changes(db) == 0)
+			continue;
 		if (give_up)
 			failed++;
 		else
 			retry++;
 	}
 	if (rc >= 0 && nids > 0)
-		rc = outbox_delivered(db, ids, nids, nowtext, e);
+		rc = outbox_delivered(db, c, ids, nids, nowtext, &ok, e);
 	if (rc >= 0 && n)
 		rc = event_append(
 		    db, &(struct act){c->claimer, now}, "alert.deliver", "alerts",
@@ -659,6 +667,51 @@ static void *outbox_sender_main(void *arg)
 	return NULL;
 }
 
+/* Renews the leases of every alert this process holds (the batch going out, the one rendered
+ * behind it), from now: a batch that takes long to send is not taken back meanwhile, by
+ * another worker or by this one's next claim. A failure is let be: the lease may then run
+ * out, and the alert goes out twice, with its Message-ID. */
+static void outbox_renew(struct db *db, const struct outbox_conf *c, int64_t now)
+{
+	struct db_stmt *st;
+	struct err e = {0, ""};
+	char lease[32];
+
+	time_format(now + c->lease, lease, sizeof(lease));
+	if (db_begin(db, &e) != 0)
+		return;
+	if (db_prepare(
+	        db, "UPDATE alerts SET lease_until = ?2 WHERE state = 'sent' AND claimed_by = ?1",
+	        &st, &e) == 0) {
+		db_bind_text(st, 1, c->claimer);
+		db_bind_text(st, 2, lease);
+		if (db_step(st, &e) >= 0) {
+			db_done(st);
+			if (db_commit(db, &e) == 0)
+				return;
+		} else {
+			db_done(st);
+		}
+	}
+	db_rollback(db);
+}
+
+/* Waits for the sender thread to finish its batch, renewing the leases a few times per lease
+ * while it runs; the run's clock is act_at plus the time since started. */
+static void outbox_wait(struct db *db, const struct outbox_conf *c, struct outbox_sender *s,
+                        int64_t act_at, int64_t started)
+{
+	for (;;) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += c->lease / 3 > 0 ? c->lease / 3 : 1;
+		if (pthread_timedjoin_np(s->thread, NULL, &until) != ETIMEDOUT)
+			return;
+		outbox_renew(db, c, act_at + (time_now() - started));
+	}
+}
+
 int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_stats *st,
                   struct err *e)
 {
@@ -718,7 +771,7 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 			}
 		}
 		if (sending) {
-			pthread_join(sender.thread, NULL);
+			outbox_wait(db, &c, &sender, act->at, started);
 			sending = 0;
 		}
 		done = outbox_batch_take(&sender.batch); /* batch k is out (empty: none was) */
@@ -736,7 +789,7 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 			break; /* nothing sent to record, nothing claimed */
 	}
 	if (sending)
-		pthread_join(sender.thread, NULL);
+		outbox_wait(db, &c, &sender, act->at, started);
 	if (sender.batch.n > 0) { /* the store failed: what is out is recorded if it can be */
 		struct alert_deliver_stats got = {0, 0, 0};
 		struct err re = {0, ""};
