@@ -5,7 +5,6 @@
 # recipient, a server that is down and a receiver that fails are retried, and the state says why.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 PIDS=""
 stop_peers() { for p in $PIDS; do kill "$p" 2>/dev/null; done; }
 trap stop_peers EXIT

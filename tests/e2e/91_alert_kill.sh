@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 
 ORGS=${KILL_ORGS:-400}
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SMTP=$(free_port)
 MAILS=$T/mails.jsonl
 : >"$MAILS"
@@ -14,20 +13,7 @@ trap 'kill $SINK 2>/dev/null' EXIT
 sleep 1
 
 must init
-"$PY" - "$T" "$ORGS" <<'PY'
-import json, sys
-t, n = sys.argv[1], int(sys.argv[2])
-orgs = [{"id": "org-%04d" % i, "name": "Organisatie %d" % i, "kind": "vital", "sector": "energy",
-         "contacts": [{"name": "C%d" % k, "email": "c%d@org-%04d.example" % (k, i)} for k in range(3)]}
-        for i in range(n)]
-json.dump(orgs, open(t + "/orgs.json", "w"))
-with open(t + "/inv.csv", "w") as f:
-    f.write("org,product,version,count,internet_facing\n")
-    for i in range(n):
-        f.write("org-%04d,citrix:adc,13.0-47.%d,1,true\n" % (i, i % 24))
-PY
-must org import "$T/orgs.json"
-must inventory import "$T/inv.csv"
+adc_orgs "$ORGS" 3
 must config set smtp.url "smtp://127.0.0.1:$SMTP"
 must config set smtp.connections 2
 must advisory new --title "Citrix" --cve CVE-2019-19781 --affects 'citrix:adc:>=13.0|<13.0.47.24' $MH

@@ -6,7 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 
 N=1002
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SMTP=$(free_port)
 MAILS=$T/mails.jsonl
 : >"$MAILS"
@@ -16,19 +15,7 @@ trap 'kill $SINK 2>/dev/null' EXIT
 sleep 1
 
 must init
-"$PY" - "$T" "$N" <<'PY'
-import json, sys
-t, n = sys.argv[1], int(sys.argv[2])
-json.dump([{"id": "org-%04d" % i, "name": "Organisatie %d" % i, "kind": "vital", "sector": "energy",
-            "contacts": [{"name": "C", "email": "c@org-%04d.example" % i}]} for i in range(n)],
-          open(t + "/orgs.json", "w"))
-with open(t + "/inv.csv", "w") as f:
-    f.write("org,product,version,count,internet_facing\n")
-    for i in range(n):
-        f.write("org-%04d,citrix:adc,13.0-47.%d,1,true\n" % (i, i % 24))
-PY
-must org import "$T/orgs.json"
-must inventory import "$T/inv.csv"
+adc_orgs "$N" 1
 must config set smtp.url "smtp://127.0.0.1:$SMTP"
 must config set smtp.connections 1
 must config set alert.lease 10

@@ -7,7 +7,6 @@
 #   - deliver every alert of A and B exactly once by its Message-ID.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SMTP=$(free_port)
 MAILS=$T/mails.jsonl
 : >"$MAILS"
@@ -20,19 +19,7 @@ trap 'kill $SINK $WORKER 2>/dev/null' EXIT
 sleep 1
 
 must init
-"$PY" - "$T" <<'PY'
-import json, sys
-t = sys.argv[1]
-json.dump([{"id": "org-%02d" % i, "name": "Organisatie %d" % i, "kind": "vital", "sector": "energy",
-            "contacts": [{"name": "C%d" % k, "email": "c%d@org-%02d.example" % (k, i)} for k in range(3)]}
-           for i in range(10)], open(t + "/orgs.json", "w"))
-PY
-must org import "$T/orgs.json"
-i=0
-while [ $i -lt 10 ]; do
-	must inventory add "org-0$i" --product citrix:adc --version 13.0-47.22 --internet-facing
-	i=$((i + 1))
-done
+adc_orgs 10 3
 must config set smtp.url "smtp://127.0.0.1:$SMTP"
 must config set smtp.connections 2
 must config set alert.lease 10

@@ -11,7 +11,6 @@ gpg --batch --quiet --passphrase '' --quick-gen-key 'Baken e2e <advies@csirt.exa
 	die "gpg could not make a test key"
 FPR=$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr/ { print $10; exit }')
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SMTP=$(free_port)
 MAILS=$T/mails.jsonl
 : >"$MAILS"

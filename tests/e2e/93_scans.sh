@@ -8,7 +8,6 @@
 # a netblock registered later takes the systems seen in it, and their new owner is told.
 . "$(dirname "$0")/lib.sh"
 
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SMTP=$(free_port)
 MAILS=$T/mails.jsonl
 : >"$MAILS"

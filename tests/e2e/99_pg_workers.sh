@@ -27,7 +27,6 @@ ORGS=$((N_ALERTS / CONTACTS))
 PGROOT=${DB%/*}
 q() { psql -qXtA -v ON_ERROR_STOP=1 -d "$DB" -c "$1" 2>"$T/psql.err"; }
 newdb() { psql -qX -v ON_ERROR_STOP=1 -d "${BAKEN_PG_ADMIN:-$PGROOT/postgres}" -c "CREATE DATABASE $1" >/dev/null && echo "$PGROOT/$1"; }
-free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 PIDS=""
 cleanup() { for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; }
 trap cleanup EXIT
@@ -193,19 +192,7 @@ setsid "$PY" "$(dirname "$0")/peers.py" smtp "$SMTP" "$MAILS" &
 PIDS="$PIDS $!"
 sleep 1
 must init
-"$PY" - "$T" "$ORGS" "$CONTACTS" <<'PY'
-import json, sys
-t, n, k = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-json.dump([{"id": "org-%05d" % i, "name": "Organisatie %d" % i, "kind": "vital", "sector": "energy",
-            "contacts": [{"name": "C%d" % c, "email": "c%d@org-%05d.example" % (c, i)} for c in range(k)]}
-           for i in range(n)], open(t + "/orgs.json", "w"))
-with open(t + "/inv.csv", "w") as f:
-    f.write("org,product,version,count,internet_facing\n")
-    for i in range(n):
-        f.write("org-%05d,citrix:adc,13.0-47.%d,1,true\n" % (i, i % 24))
-PY
-must org import "$T/orgs.json"
-must inventory import "$T/inv.csv"
+adc_orgs "$ORGS" "$CONTACTS"
 must config set smtp.url "smtp://127.0.0.1:$SMTP"
 must config set smtp.connections 2
 # a claim held by a worker on another machine comes back after this many seconds

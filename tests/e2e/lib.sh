@@ -246,7 +246,25 @@ seed_orgs() {
 	must inventory add other-x --product pulsesecure:pulse_connect_secure --version 9.0R4
 }
 
-# ---- the web server (the 97_web* scripts) ----
+# adc_orgs N CONTACTS: imports N vital organisations org-00000 ... with CONTACTS e-mail
+# contacts each (cK@org-NNNNN.example) and an affected Citrix ADC each (the alert scripts).
+adc_orgs() {
+	"$PY" - "$T" "$1" "$2" <<'PY'
+import json, sys
+t, n, k = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+json.dump([{"id": "org-%05d" % i, "name": "Organisatie %d" % i, "kind": "vital", "sector": "energy",
+            "contacts": [{"name": "C%d" % c, "email": "c%d@org-%05d.example" % (c, i)} for c in range(k)]}
+           for i in range(n)], open(t + "/orgs.json", "w"))
+with open(t + "/inv.csv", "w") as f:
+    f.write("org,product,version,count,internet_facing\n")
+    for i in range(n):
+        f.write("org-%05d,citrix:adc,13.0-47.%d,1,true\n" % (i, i % 24))
+PY
+	must org import "$T/orgs.json"
+	must inventory import "$T/inv.csv"
+}
+
+# ---- ports, and the web server (the 97_web* scripts) ----
 free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 SERVER=""
 stop_server() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; SERVER=""; }
