@@ -112,7 +112,7 @@ int cmd_alert_deliver(struct cli_ctx *c)
 
 	if ((rc = db_open(c->db_path, 0, &c->db, &c->err)) != 0)
 		return rc;
-	if ((rc = alert_deliver(c->db, &c->act, &st, &c->err)) != 0)
+	if ((rc = alert_deliver(c->db, &c->act, !c->at_given, &st, &c->err)) != 0)
 		return rc;
 	cli_print_object(c,
 	                 json_pack("{s:I, s:I, s:I}", "delivered", (json_int_t)st.delivered,
@@ -289,7 +289,7 @@ int cmd_worker(struct cli_ctx *c)
 			now.at = time_now();
 		rc = worker_deadlines(c->db, &now, &c->err);
 		if (rc == 0)
-			rc = alert_deliver(c->db, &now, &st, &c->err);
+			rc = alert_deliver(c->db, &now, !c->at_given, &st, &c->err);
 		if (rc != 0)
 			fprintf(stderr, "baken worker: %s\n", c->err.msg);
 		else if (st.delivered || st.retrying || st.failed)

@@ -54,9 +54,11 @@ struct alert_deliver_stats {
 /* Delivers every e-mail and webhook alert that is due at act->at, in batches: a batch is
  * claimed in a transaction before it is sent, and recorded in the transaction that claims
  * the next one while a second thread sends it, so no transaction is open during the network
- * and each batch costs one commit. Manages its own transactions: call it outside one. */
-int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_stats *st,
-                  struct err *e);
+ * and each batch costs one commit. Manages its own transactions: call it outside one. With
+ * clock_runs the run's time goes on from act->at as the real time does (leases, delivery
+ * times); without, act->at stands (a moment given with --at, replayed). */
+int alert_deliver(struct db *db, const struct act *act, int clock_runs,
+                  struct alert_deliver_stats *st, struct err *e);
 
 /* Marks an alert acknowledged (once; a second time changes nothing and says when). */
 int alert_ack(struct db *db, const struct act *act, long id, json_t **out, struct err *e);

@@ -667,6 +667,14 @@ static void *outbox_sender_main(void *arg)
 	return NULL;
 }
 
+/* The run's clock: it goes on from act->at, so that a lease taken late in a long run has not
+ * run out already for the other workers (started: the real time the run began; 0 when the
+ * clock stands, for a moment replayed). */
+static int64_t outbox_clock(const struct act *act, int64_t started)
+{
+	return started ? act->at + (time_now() - started) : act->at;
+}
+
 /* Renews the leases of every alert this process holds (the batch going out, the one rendered
  * behind it), from now: a batch that takes long to send is not taken back meanwhile, by
  * another worker or by this one's next claim. A failure is let be: the lease may then run
@@ -697,9 +705,9 @@ static void outbox_renew(struct db *db, const struct outbox_conf *c, int64_t now
 }
 
 /* Waits for the sender thread to finish its batch, renewing the leases a few times per lease
- * while it runs; the run's clock is act_at plus the time since started. */
+ * while it runs. */
 static void outbox_wait(struct db *db, const struct outbox_conf *c, struct outbox_sender *s,
-                        int64_t act_at, int64_t started)
+                        const struct act *act, int64_t started)
 {
 	for (;;) {
 		struct timespec until;
@@ -708,12 +716,12 @@ static void outbox_wait(struct db *db, const struct outbox_conf *c, struct outbo
 		until.tv_sec += c->lease / 3 > 0 ? c->lease / 3 : 1;
 		if (pthread_timedjoin_np(s->thread, NULL, &until) != ETIMEDOUT)
 			return;
-		outbox_renew(db, c, act_at + (time_now() - started));
+		outbox_renew(db, c, outbox_clock(act, started));
 	}
 }
 
-int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_stats *st,
-                  struct err *e)
+int alert_deliver(struct db *db, const struct act *act, int clock_runs,
+                  struct alert_deliver_stats *st, struct err *e)
 {
 	struct outbox_conf c;
 	struct outbox_version **cache = NULL;
@@ -722,7 +730,7 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 	struct outbox_sender sender = {.c = &c, .smtp = &smtp};
 	struct outbox_batch done = {NULL, 0}; /* sent, to be recorded */
 	size_t ncache = 0;
-	int64_t waiting = 0, started = time_now(), now = act->at;
+	int64_t waiting = 0, started = clock_runs ? time_now() : 0, now = act->at;
 	int rc, sending = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -736,9 +744,7 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 		struct alert_deliver_stats got = {0, 0, 0};
 		struct outbox_batch claimed = {NULL, 0};
 
-		/* the run's clock goes on from act->at: a lease taken late in a long run must not
-		 * have run out already for the other workers */
-		now = act->at + (time_now() - started);
+		now = outbox_clock(act, started);
 		if ((rc = db_begin(db, e)) == 0) {
 			if (done.n > 0)
 				rc = outbox_record(db, &c, done.items, done.n, now, &got, e);
@@ -771,7 +777,7 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 			}
 		}
 		if (sending) {
-			outbox_wait(db, &c, &sender, act->at, started);
+			outbox_wait(db, &c, &sender, act, started);
 			sending = 0;
 		}
 		done = outbox_batch_take(&sender.batch); /* batch k is out (empty: none was) */
@@ -789,11 +795,11 @@ int alert_deliver(struct db *db, const struct act *act, struct alert_deliver_sta
 			break; /* nothing sent to record, nothing claimed */
 	}
 	if (sending)
-		outbox_wait(db, &c, &sender, act->at, started);
+		outbox_wait(db, &c, &sender, act, started);
 	if (sender.batch.n > 0) { /* the store failed: what is out is recorded if it can be */
 		struct alert_deliver_stats got = {0, 0, 0};
 		struct err re = {0, ""};
-		now = act->at + (time_now() - started);
+		now = outbox_clock(act, started);
 		if (db_begin(db, &re) == 0) {
 			if (outbox_record(db, &c, sender.batch.items, sender.batch.n, now, &got,
 			                  &re) == 0 &&

@@ -950,7 +950,7 @@ static void *deliver_main(void *arg)
 
 		pthread_mutex_unlock(&d->mu);
 		db = app_db(d->app, &e);
-		rc = db ? alert_deliver(db, &act, &st, &e) : ERR_DB;
+		rc = db ? alert_deliver(db, &act, 1, &st, &e) : ERR_DB;
 		if (rc != 0 && strcmp(last, e.msg) != 0) {
 			fprintf(stderr, "baken serve: delivery: %s\n", e.msg);
 			strlcpy_safe(last, e.msg, sizeof(last));
